@@ -1,0 +1,224 @@
+"""The plain data that flows through the pipeline: an `Article` in, one `Edition` per language out.
+
+Inline markup (links, emphasis, strong) is carried inside block text as numbered placeholder tags,
+`<a1>…</a1>`, `<em2>…</em2>`, `<b3>…</b3>`, with the link targets kept aside in `Block.marks`.
+Engines see the tags and are asked to keep them; URLs never go through an engine, so they cannot be
+translated, shortened or invented.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+BlockKind = Literal["heading", "paragraph", "quote", "list_item"]
+MarkKind = Literal["link", "em", "strong"]
+
+TAG_FOR_KIND: dict[MarkKind, str] = {"link": "a", "em": "em", "strong": "b"}
+KIND_FOR_TAG: dict[str, MarkKind] = {tag: kind for kind, tag in TAG_FOR_KIND.items()}
+
+# <a1>, </a1>, <em12>, </b3> … and nothing else: ordinary "<" in article text is left alone.
+PLACEHOLDER_RE = re.compile(r"</?(a|em|b)(\d+)>")
+_PAIR_RE = re.compile(r"<(a|em|b)(\d+)>(.*?)</\1\2>", re.DOTALL)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Mark(_Model):
+    """One inline span: what it is and, for a link, where it points."""
+
+    kind: MarkKind
+    href: str | None = None
+
+
+class Block(_Model):
+    """One unit of the body: a heading, paragraph, quote or list item, in source order."""
+
+    id: str
+    kind: BlockKind = "paragraph"
+    text: str
+    marks: dict[str, Mark] = Field(default_factory=dict)
+    level: int | None = None  # heading level (2 = "##")
+    ordered: bool = False  # list item of a numbered list
+
+    @property
+    def plain(self) -> str:
+        return plain_text(self.text)
+
+
+class Article(_Model):
+    """An English (or other source-language) news article, ready to translate."""
+
+    id: str = ""
+    source_lang: str | None = None
+    headline: str
+    standfirst: str | None = None
+    byline: str | None = None
+    dateline: str | None = None
+    blocks: list[Block] = Field(default_factory=list)
+
+    def model_post_init(self, __context: object) -> None:
+        if not self.id:
+            self.id = content_id(self)
+
+
+class Provenance(_Model):
+    """Everything that decides what an engine wrote; also the translation-memory key."""
+
+    engine: str
+    model: str
+    model_sha256: str | None = None
+    prompt_version: str
+    decoding: dict[str, float | int | str | None] = Field(default_factory=dict)
+    package_version: str
+
+    def signature(self) -> str:
+        """sacrebleu-style one-line signature, e.g. `engine:llamacpp|model:…|sha:cc324af0|prompt:p1|…`."""
+        parts = [
+            f"engine:{self.engine}",
+            f"model:{self.model}",
+            f"sha:{(self.model_sha256 or 'unknown')[:12]}",
+            f"prompt:{self.prompt_version}",
+        ]
+        parts += [f"{key}:{value}" for key, value in sorted(self.decoding.items())]
+        parts.append(f"version:{self.package_version}")
+        return "|".join(parts)
+
+
+class Timings(_Model):
+    wall_s: float = 0.0
+    engine_s: float = 0.0
+    prompt_tokens: int = 0
+    generated_tokens: int = 0
+    engine_calls: int = 0
+
+
+class EditionBlock(_Model):
+    """A translated block, aligned 1:1 with the source block it came from."""
+
+    source_id: str
+    kind: BlockKind
+    text: str
+    marks: dict[str, Mark] = Field(default_factory=dict)
+    level: int | None = None
+    ordered: bool = False
+    notes: list[str] = Field(default_factory=list)  # what the pipeline had to do to this block
+
+    @property
+    def plain(self) -> str:
+        return plain_text(self.text)
+
+
+class Edition(_Model):
+    """One target-language edition of an article."""
+
+    article_id: str
+    source_lang: str
+    target_lang: str
+    headline: str
+    source_headline: str
+    standfirst: str | None = None
+    byline: str | None = None
+    dateline: str | None = None
+    blocks: list[EditionBlock] = Field(default_factory=list)
+    provenance: Provenance
+    timings: Timings = Field(default_factory=Timings)
+
+
+def plain_text(text: str) -> str:
+    """Block text without its placeholder tags."""
+    return PLACEHOLDER_RE.sub("", text)
+
+
+def placeholder_tags(text: str) -> list[str]:
+    """Tags in order of appearance, e.g. `['<a1>', '</a1>']`."""
+    return [m.group(0) for m in PLACEHOLDER_RE.finditer(text)]
+
+
+def markup_problems(text: str, marks: dict[str, Mark]) -> list[str]:
+    """What is wrong with the inline markup of `text`, given the spans it must carry (empty = fine)."""
+    problems: list[str] = []
+    paired = {f"{m.group(1)}{m.group(2)}" for m in _PAIR_RE.finditer(text)}
+    for name in marks:
+        if name not in paired:
+            problems.append(f"inline span <{name}> lost or broken")
+    for m in PLACEHOLDER_RE.finditer(text):
+        name = f"{m.group(1)}{m.group(2)}"
+        if name not in marks:
+            problems.append(f"unknown inline tag {m.group(0)}")
+    for name in marks:
+        opened = text.count(f"<{name}>")
+        if opened > 1:
+            problems.append(f"inline span <{name}> repeated {opened} times")
+    return problems
+
+
+def spans(text: str) -> list[tuple[str, str]]:
+    """Split text into (tag name or "", segment) runs: `"x <a1>y</a1>"` → `[("", "x "), ("a1", "y")]`."""
+    out: list[tuple[str, str]] = []
+    pos = 0
+    for m in _PAIR_RE.finditer(text):
+        if m.start() > pos:
+            out.append(("", plain_text(text[pos : m.start()])))
+        out.append((f"{m.group(1)}{m.group(2)}", plain_text(m.group(3))))
+        pos = m.end()
+    if pos < len(text):
+        out.append(("", plain_text(text[pos:])))
+    return out
+
+
+class MarkupBuilder:
+    """Builds placeholder text for one block while a reader walks its inline content."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.marks: dict[str, Mark] = {}
+
+    def text(self, raw: str) -> None:
+        # A literal "<a1>" in an article must not pass for one of our tags.
+        self.parts.append(PLACEHOLDER_RE.sub(lambda m: m.group(0).replace("<", "‹").replace(">", "›"), raw))
+
+    def open(self, kind: MarkKind, href: str | None = None) -> str:
+        name = f"{TAG_FOR_KIND[kind]}{len(self.marks) + 1}"
+        self.marks[name] = Mark(kind=kind, href=href)
+        self.parts.append(f"<{name}>")
+        return name
+
+    def close(self, name: str) -> None:
+        self.parts.append(f"</{name}>")
+
+    def build(self) -> tuple[str, dict[str, Mark]]:
+        text = normalize_space("".join(self.parts))
+        # Drop spans that ended up empty (e.g. an image-only link): nothing to translate or show.
+        for name in list(self.marks):
+            empty = f"<{name}></{name}>"
+            if empty in text or f"<{name}> </{name}>" in text:
+                text = text.replace(empty, "").replace(f"<{name}> </{name}>", " ")
+                del self.marks[name]
+        return normalize_space(text), self.marks
+
+
+_SPACE_RE = re.compile(r"[ \t\r\n\u00a0]+")
+
+
+def normalize_space(text: str) -> str:
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def content_id(article: Article) -> str:
+    """Stable 16-hex id from the article's content (same article → same id)."""
+    payload = json.dumps(
+        [article.headline, article.standfirst, [(b.kind, b.text) for b in article.blocks]],
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+def block_id(index: int) -> str:
+    return f"b{index + 1}"

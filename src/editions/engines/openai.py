@@ -1,0 +1,109 @@
+"""Any OpenAI-compatible chat-completions server: vLLM, Ollama, llama.cpp server, LM Studio, hosted APIs."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+
+from editions import __version__
+from editions.document import Provenance
+from editions.engines.base import Engine, EngineOptions, TranslationRequest, TranslationResult
+from editions.engines.prompt import PROMPT_VERSION, chat_messages, clean_reply, max_new_tokens
+from editions.errors import EngineError, UsageError
+
+
+class OpenAIEngine(Engine):
+    """Chat completions over HTTP. Requests of a batch run side by side, up to `concurrency`."""
+
+    name = "openai"
+    concurrent = True
+
+    def __init__(self, options: EngineOptions) -> None:
+        super().__init__(options)
+        base_url = options.base_url or os.environ.get("OPENAI_BASE_URL")
+        if not base_url:
+            raise UsageError("the openai engine needs --base-url (e.g. http://127.0.0.1:8000/v1)")
+        self.base_url = base_url.rstrip("/")
+        api_key = options.api_key or os.environ.get("OPENAI_API_KEY") or "none"
+        self._client = httpx.Client(
+            base_url=self.base_url,
+            headers={"Authorization": f"Bearer {api_key}"},
+            timeout=httpx.Timeout(options.timeout_s, connect=10.0),
+        )
+        self.model_name = options.model or self._served_model()
+
+    def _served_model(self) -> str:
+        """The server's first model, when the user did not name one."""
+        data = self._request("GET", "/models")
+        models = data.get("data") or []
+        if not models:
+            raise EngineError(f"the server at {self.base_url} lists no models; pass --model")
+        return str(models[0]["id"])
+
+    def _request(self, method: str, path: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
+        """One HTTP call with every transport and server failure mapped to an EngineError."""
+        try:
+            response = self._client.request(method, path, json=payload)
+        except httpx.TimeoutException:
+            raise EngineError(f"the server at {self.base_url} did not answer in time") from None
+        except httpx.HTTPError as err:
+            raise EngineError(f"cannot reach the server at {self.base_url}: {err}") from None
+        if response.status_code >= 400:
+            detail = response.text.strip().replace("\n", " ")[:200]
+            raise EngineError(f"the server at {self.base_url} answered {response.status_code}: {detail}")
+        try:
+            data: dict[str, Any] = response.json()
+        except ValueError:
+            raise EngineError(f"the server at {self.base_url} sent a reply that is not JSON") from None
+        return data
+
+    @property
+    def provenance(self) -> Provenance:
+        return Provenance(
+            engine=self.name,
+            model=self.model_name,
+            model_sha256=None,  # a server does not tell us its weights' hash
+            prompt_version=PROMPT_VERSION,
+            decoding={"temperature": self.options.temperature, "seed": self.options.seed},
+            package_version=__version__,
+        )
+
+    def translate_batch(self, requests: Sequence[TranslationRequest]) -> list[TranslationResult]:
+        if len(requests) <= 1:
+            return [self._translate_one(r) for r in requests]
+        with ThreadPoolExecutor(max_workers=min(self.options.concurrency, len(requests))) as pool:
+            return list(pool.map(self._translate_one, requests))
+
+    def _translate_one(self, request: TranslationRequest) -> TranslationResult:
+        payload = {
+            "model": self.model_name,
+            "messages": chat_messages(request),
+            "temperature": self.options.temperature,
+            "seed": self.options.seed,
+            "max_tokens": max_new_tokens(request),
+        }
+        started = time.perf_counter()
+        data = self._request("POST", "/chat/completions", payload)
+        elapsed = time.perf_counter() - started
+        try:
+            choice = data["choices"][0]
+            raw = choice["message"]["content"] or ""
+        except (KeyError, IndexError, TypeError):
+            raise EngineError(f"the server at {self.base_url} sent no completion") from None
+        usage = data.get("usage") or {}
+        return TranslationResult(
+            text=clean_reply(raw, request.text),
+            prompt_tokens=int(usage.get("prompt_tokens") or 0),
+            generated_tokens=int(usage.get("completion_tokens") or 0),
+            engine_s=elapsed,
+            finish_reason=choice.get("finish_reason"),
+            raw=raw,
+        )
+
+    def close(self) -> None:
+        self._client.close()

@@ -1,0 +1,75 @@
+"""The exceptions `editions` raises, and the only ones a user should ever see.
+
+    EditionsError                 every error we raise on purpose; `str(err)` is one line for the user
+    ├── InputError                the article itself is unusable
+    │   ├── EmptyArticleError     nothing to translate
+    │   ├── BinaryInputError      bytes that are not text
+    │   ├── EncodingError         text that is not UTF-8 (or the declared charset)
+    │   ├── InputTooLargeError    over the size limit
+    │   └── ArticleFormatError    malformed Markdown/HTML/JSON for the chosen reader
+    ├── UsageError                a bad option: unknown language, engine, format …
+    │   ├── UnknownLanguageError
+    │   └── UnknownEngineError
+    ├── BackendMissingError       an optional extra is not installed (message has the pip command)
+    ├── ModelUnavailableError     the model cannot be found, verified or downloaded
+    └── EngineError               the engine failed while translating (server down, bad reply)
+
+Backends' own exceptions are mapped to these where they are called (one place per backend);
+the CLI entry point and the service's one handler turn them into messages.
+"""
+
+from __future__ import annotations
+
+
+class EditionsError(Exception):
+    """Base of every error raised on purpose. The message is written for the user."""
+
+    exit_code = 1
+
+
+class InputError(EditionsError):
+    exit_code = 65  # EX_DATAERR
+
+
+class EmptyArticleError(InputError):
+    pass
+
+
+class BinaryInputError(InputError):
+    pass
+
+
+class EncodingError(InputError):
+    pass
+
+
+class InputTooLargeError(InputError):
+    pass
+
+
+class ArticleFormatError(InputError):
+    pass
+
+
+class UsageError(EditionsError):
+    exit_code = 64  # EX_USAGE
+
+
+class UnknownLanguageError(UsageError):
+    pass
+
+
+class UnknownEngineError(UsageError):
+    pass
+
+
+class BackendMissingError(EditionsError):
+    exit_code = 69  # EX_UNAVAILABLE
+
+
+class ModelUnavailableError(EditionsError):
+    exit_code = 69
+
+
+class EngineError(EditionsError):
+    exit_code = 70  # EX_SOFTWARE

@@ -1,0 +1,151 @@
+"""Bytes in, clean text out: size limit, binary sniffing, UTF-8 (or BOM / declared-charset) decoding.
+
+Every check that can reject an input runs before the expensive ones: the size is known from `stat`
+(or `len`) before anything is read, binary magic and NUL bytes are found before decoding, and a file
+is never read past `max_bytes + 1` bytes, so `/dev/zero` or a growing log cannot exhaust memory.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import unicodedata
+
+from editions.errors import BinaryInputError, EncodingError, InputError, InputTooLargeError
+
+DEFAULT_MAX_BYTES = 2_000_000  # a long news article is ~50 kB of text; 2 MB leaves room for HTML pages
+
+# Formats that people save an article in by mistake, named so the message says what was given.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"%PDF-", "PDF document; export it as text or HTML"),
+    (b"PK\x03\x04", "ZIP archive, e.g. a .docx; save it as text or HTML"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Office document; save it as text or HTML"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+    (b"\x7fELF", "executable"),
+)
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    # UTF-32 first: its little-endian BOM begins with the UTF-16 one.
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# C0 controls other than tab, newline, carriage return and form feed, plus DEL.
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
+_MAX_CONTROL_SHARE = 0.10
+
+_META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_NEWLINE_RE = re.compile("\r\n?|[\u0085\u2028\u2029\x0b\x0c]")
+# Controls and invisible characters that only confuse engines and diffs. ZWJ/ZWNJ (U+200C/D) and the
+# bidi marks stay: they change how emoji, Persian or Arabic text is written.
+_INVISIBLE_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u00ad\u200b\u2060\ufeff\ud800-\udfff]")
+
+
+def human_size(size: int) -> str:
+    """Decimal units, matching the limit as people write it: 2_000_000 → "2.0 MB"."""
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB"
+    if size >= 1_000:
+        return f"{size / 1_000:.1f} kB"
+    return f"{size} bytes"
+
+
+def check_size(size: int, max_bytes: int, label: str, *, at_least: bool = False) -> None:
+    if size > max_bytes:
+        amount = f"over {human_size(max_bytes)}" if at_least else human_size(size)
+        raise InputTooLargeError(f"{label} is {amount}; the limit is {human_size(max_bytes)} (--max-bytes)")
+
+
+def read_file(path: str | os.PathLike[str], max_bytes: int) -> bytes:
+    """The file's bytes, refusing before reading when `stat` already shows it is too large."""
+    label = os.fspath(path)
+    try:
+        if os.path.isdir(path):
+            raise InputError(f"{label} is a directory, not an article file")
+        check_size(os.stat(path).st_size, max_bytes, label)
+        with open(path, "rb") as handle:
+            # Devices and pipes report size 0: read one byte past the limit to notice them.
+            raw = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise InputError(f"no such file: {label}") from None
+    except PermissionError:
+        raise InputError(f"cannot read {label}: permission denied") from None
+    except OSError as err:
+        raise InputError(f"cannot read {label}: {err.strerror or err}") from None
+    check_size(len(raw), max_bytes, label, at_least=True)
+    return raw
+
+
+def decode(raw: bytes, label: str, *, maybe_html: bool = False) -> str:
+    """Decode `raw` as UTF-8 (BOM or not) or UTF-16/32 with a BOM; reject binary data first.
+
+    With `maybe_html`, bytes that are not UTF-8 are decoded with the charset a `<meta>` declares.
+    """
+    for bom, codec in _BOMS:
+        if raw.startswith(bom):
+            if codec == "utf-8-sig":
+                reject_binary(raw[len(bom) :], label)
+            return _decode_with(raw, codec, label)
+    reject_binary(raw, label)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        declared = declared_charset(raw) if maybe_html else None
+        if declared is None or codecs.lookup(declared).name == "utf-8":
+            raise EncodingError(_not_utf8(label, "UTF-8", err)) from None
+        return _decode_with(raw, declared, label)
+
+
+def reject_binary(raw: bytes, label: str) -> None:
+    for magic, what in _MAGIC:
+        if raw.startswith(magic):
+            raise BinaryInputError(f"{label} looks like binary data ({what}), not an article")
+    if b"\x00" in raw:
+        raise BinaryInputError(f"{label} looks like binary data (it contains NUL bytes), not an article")
+    controls = len(raw) - len(raw.translate(None, _CONTROL_BYTES))
+    if raw and controls / len(raw) > _MAX_CONTROL_SHARE:
+        share = f"{controls / len(raw):.0%} control characters"
+        raise BinaryInputError(f"{label} looks like binary data ({share}), not an article")
+
+
+def declared_charset(raw: bytes) -> str | None:
+    """The charset a `<meta charset>` / `http-equiv` tag declares near the top, if Python knows it."""
+    match = _META_CHARSET_RE.search(raw[:4096])
+    if match is None:
+        return None
+    name = match.group(1).decode("ascii")
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return None
+    # Bytes that a <meta> could be read from are not UTF-16/32, whatever it says (browsers agree).
+    return None if codec.startswith(("utf-16", "utf-32")) else name
+
+
+def _decode_with(raw: bytes, codec: str, label: str) -> str:
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError as err:
+        raise EncodingError(_not_utf8(label, codec, err)) from None
+
+
+def _not_utf8(label: str, codec: str, err: UnicodeDecodeError) -> str:
+    byte = err.object[err.start]
+    return (
+        f"{label} is not valid {codec} (byte 0x{byte:02x} at offset {err.start}); "
+        "convert it with e.g. iconv -f latin1 -t utf-8"
+    )
+
+
+def clean_text(text: str) -> str:
+    """One newline convention, NFC, and no invisible control characters."""
+    text = _NEWLINE_RE.sub("\n", text)
+    text = _INVISIBLE_RE.sub("", text)
+    return unicodedata.normalize("NFC", text)

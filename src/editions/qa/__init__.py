@@ -1,0 +1,1 @@
+"""Checks on a translated block: what an editor must look at before publishing."""

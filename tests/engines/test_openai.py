@@ -1,0 +1,112 @@
+"""The `openai` engine against a real OpenAI-compatible server on 127.0.0.1: llama-cpp-python's own
+`python -m llama_cpp.server` serving the default model. No mock."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from editions.engines import EngineOptions, TranslationRequest, create_engine
+from editions.errors import EngineError, UsageError
+from editions.ingest import read_article_text
+from editions.langid import detect_language
+from editions.pipeline import Pipeline
+from editions.qa.numbers import missing_numbers
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(default_model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = _free_port()
+    log = (tmp_path_factory.mktemp("server") / "server.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(default_model_path),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            "4096",
+            "--n_threads",
+            "2",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base_url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail(f"llama_cpp.server exited with {process.returncode}; see {log.name}")
+            try:
+                if httpx.get(f"{base_url}/models", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("llama_cpp.server did not start within 120 s")
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+@pytest.mark.model
+def test_translates_through_a_real_server(server: str) -> None:
+    engine = create_engine(EngineOptions(engine="openai", base_url=server))
+    requests = [
+        TranslationRequest("The minister resigned on Friday after 14 months in office.", "en", "fr"),
+        TranslationRequest("The minister resigned on Friday after 14 months in office.", "en", "vi"),
+    ]
+    results = engine.translate_batch(requests)  # side by side: the engine is concurrent
+    assert [detect_language(r.text) for r in results] == ["fr", "vi"]
+    assert all(r.generated_tokens > 0 for r in results)
+    assert engine.provenance.signature().startswith("engine:openai|model:")
+    engine.close()
+
+
+@pytest.mark.model
+def test_the_pipeline_runs_on_the_server_engine(server: str) -> None:
+    article = read_article_text(
+        "Port reopens after storm\n\nThe port reopened on Sunday after 3 days, and 27 ships left.",
+        source_lang="en",
+    )
+    with create_engine(EngineOptions(engine="openai", base_url=server)) as engine:
+        editions = Pipeline(engine).translate(article, "fr,vi")
+    assert [e.target_lang for e in editions] == ["fr", "vi"]
+    for edition in editions:
+        [block] = edition.blocks
+        assert block.source_id == article.blocks[0].id
+        assert detect_language(block.plain) == edition.target_lang
+        assert missing_numbers(article.blocks[0].plain, block.plain, "en", edition.target_lang) == []
+
+
+def test_an_unreachable_server_is_one_clear_error() -> None:
+    port = _free_port()  # nothing listens there
+    with pytest.raises(EngineError, match=f"cannot reach the server at http://127.0.0.1:{port}/v1"):
+        create_engine(EngineOptions(engine="openai", base_url=f"http://127.0.0.1:{port}/v1"))
+
+
+def test_openai_engine_needs_a_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    with pytest.raises(UsageError, match="--base-url"):
+        create_engine(EngineOptions(engine="openai"))
