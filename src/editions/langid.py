@@ -14,7 +14,8 @@ def _detector() -> Any:
     from lingua import IsoCode639_1, LanguageDetectorBuilder
 
     isos = [IsoCode639_1.from_str(code) for code in LANGUAGES]
-    return LanguageDetectorBuilder.from_iso_codes_639_1(*isos).build()
+    # Preloaded: lingua otherwise loads each language model lazily, in the middle of a translation.
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*isos).with_preloaded_language_models().build()
 
 
 def preload() -> threading.Thread:

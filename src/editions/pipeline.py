@@ -160,14 +160,20 @@ class Pipeline:
             notes.append("engine returned nothing; source text kept for the editor")
             return _Outcome(segment.text, notes, results)
         if segment.marks and markup_problems(best, segment.marks):
-            best, repair_notes = repair_markup(segment, best, self._translate_span(source_lang, target_lang))
+            translate_span = self._translate_span(source_lang, target_lang, results)
+            best, repair_notes = repair_markup(segment, best, translate_span)
             notes += repair_notes
         return _Outcome(best, notes, results)
 
-    def _translate_span(self, source_lang: str, target_lang: str) -> Callable[[str], str]:
+    def _translate_span(
+        self, source_lang: str, target_lang: str, results: list[TranslationResult]
+    ) -> Callable[[str], str]:
+        """Translate a lost span's words alone (counted in `results`, so timings stay honest)."""
+
         def translate(text: str) -> str:
             request = TranslationRequest(text=text, source_lang=source_lang, target_lang=target_lang)
-            return self.engine.translate_batch([request])[0].text
+            results.extend(self.engine.translate_batch([request]))
+            return results[-1].text
 
         return translate
 

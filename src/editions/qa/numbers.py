@@ -66,8 +66,39 @@ def number_values(text: str, lang: str = "en") -> Counter[Decimal]:
     return values
 
 
+# Small numbers a translator may rightly spell out ("2 trucks" → "deux camions", "hai xe tải").
+_NUMBER_WORDS: dict[str, list[str]] = {
+    "en": "zero one two three four five six seven eight nine ten eleven twelve".split(),
+    "fr": "zéro un deux trois quatre cinq six sept huit neuf dix onze douze".split(),
+    "vi": "không một hai ba bốn năm sáu bảy tám chín mười mười_một mười_hai".split(),
+    "es": "cero uno dos tres cuatro cinco seis siete ocho nueve diez once doce".split(),
+    "de": "null eins zwei drei vier fünf sechs sieben acht neun zehn elf zwölf".split(),
+    "pt": "zero um dois três quatro cinco seis sete oito nove dez onze doze".split(),
+    "it": "zero uno due tre quattro cinque sei sette otto nove dieci undici dodici".split(),
+}
+_FEMININE = {"fr": {"une": 1}, "es": {"una": 1}, "pt": {"uma": 1, "duas": 2}, "de": {"ein": 1, "eine": 1}}
+
+
+def spelled_numbers(text: str, lang: str) -> Counter[Decimal]:
+    """Values of the small numbers spelled out in words (0-12) in `text`."""
+    words = {w.replace("_", " "): n for n, w in enumerate(_NUMBER_WORDS.get(lang, []))}
+    words |= _FEMININE.get(lang, {})
+    found: Counter[Decimal] = Counter()
+    lowered = text.lower()
+    # longest first, so "mười một" is not also read as "mười" and "một"
+    for word in sorted(words, key=len, reverse=True):
+        pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)")
+        count = len(pattern.findall(lowered))
+        if count:
+            found[Decimal(words[word])] += count
+            lowered = pattern.sub(" ", lowered)
+    return found
+
+
 def missing_numbers(source: str, target: str, source_lang: str, target_lang: str) -> list[Decimal]:
-    """Source values that the target does not carry (read in the target's way or, leniently, the source's)."""
+    """Source values (written in digits) that the target does not carry, in digits read the target's
+    way or, leniently, the source's, or as a small number spelled out in the target language."""
     found = number_values(target, target_lang) | number_values(target, source_lang)
+    found += spelled_numbers(target, target_lang)
     wanted = number_values(source, source_lang)
     return sorted(value for value, count in wanted.items() if found[value] < count)

@@ -1,0 +1,155 @@
+"""The pipeline: alignment, context, retry and markup repair.
+
+The first tests use `ScriptedEngine`, a test double that answers from a table, to pin down the
+pipeline's own decisions (retry, repair) deterministically; the `model` tests run the real default model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from editions import __version__
+from editions.document import Article, Mark, Provenance
+from editions.engines.base import Engine, EngineOptions, TranslationRequest, TranslationResult
+from editions.ingest import read_article, read_article_text
+from editions.langid import detect_language
+from editions.pipeline import ContextWindow, Pipeline
+from editions.qa.numbers import missing_numbers
+from editions.render import render_edition
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+class ScriptedEngine(Engine):
+    """Answers each request with `answer(request, attempt)`; records every request it gets."""
+
+    name = "scripted"
+
+    def __init__(self, answer: Callable[[TranslationRequest, int], str]) -> None:
+        super().__init__(EngineOptions())
+        self.answer = answer
+        self.requests: list[TranslationRequest] = []
+
+    def translate_batch(self, requests: Sequence[TranslationRequest]) -> list[TranslationResult]:
+        out = []
+        for request in requests:
+            attempt = sum(r.text == request.text for r in self.requests)
+            self.requests.append(request)
+            out.append(TranslationResult(self.answer(request, attempt), generated_tokens=3, engine_s=0.01))
+        return out
+
+    @property
+    def provenance(self) -> Provenance:
+        return Provenance(engine="scripted", model="table", prompt_version="t", package_version=__version__)
+
+
+FRENCH = {
+    "Storm closes port": "La tempête ferme le port",
+    "The port closed on Monday for 3 days.": "Le port a fermé lundi pendant 3 jours.",
+    "Read <a1>the notice</a1> from the harbour master.": "Lisez <a1>l'avis</a1> du capitaine du port.",
+}
+ARTICLE = read_article_text(
+    "Storm closes port\n\nThe port closed on Monday for 3 days.\n\nRead the notice from the harbour master.",
+    source_lang="en",
+)
+
+
+def _with_link() -> Article:
+    article = ARTICLE.model_copy(deep=True)
+    article.blocks[1].text = "Read <a1>the notice</a1> from the harbour master."
+    article.blocks[1].marks = {"a1": Mark(kind="link", href="https://example.org/n")}
+    return article
+
+
+def test_blocks_stay_aligned_and_context_grows() -> None:
+    engine = ScriptedEngine(lambda r, _: FRENCH[r.text])
+    [edition] = Pipeline(engine).translate(_with_link(), "fr")
+    assert edition.headline == "La tempête ferme le port"
+    assert [b.source_id for b in edition.blocks] == ["b1", "b2"]
+    assert edition.blocks[1].text == "Lisez <a1>l'avis</a1> du capitaine du port."
+    assert [len(r.context) for r in engine.requests] == [0, 1, 2]  # headline, then each block
+    assert edition.timings.engine_calls == 3 and edition.timings.generated_tokens == 9
+
+
+def test_a_bad_first_attempt_is_retried_once_with_feedback() -> None:
+    def answer(request: TranslationRequest, attempt: int) -> str:
+        if request.text.startswith("The port") and attempt == 0:
+            return "OK"  # obeyed something instead of translating, and dropped the number
+        return FRENCH[request.text]
+
+    engine = ScriptedEngine(answer)
+    [edition] = Pipeline(engine).translate(_with_link(), "fr")
+    assert edition.blocks[0].text == "Le port a fermé lundi pendant 3 jours."
+    retry = [r for r in engine.requests if r.feedback]
+    assert len(retry) == 1 and "numbers missing" in (retry[0].feedback or "")
+    assert edition.blocks[0].notes == []
+
+
+def test_lost_link_is_put_back_around_its_translated_words() -> None:
+    def answer(request: TranslationRequest, attempt: int) -> str:
+        if request.text == "the notice":
+            return "l'avis"
+        if "notice" in request.text:
+            return "Lisez l'avis du capitaine du port."  # the tags are gone, twice
+        return FRENCH[request.text]
+
+    [edition] = Pipeline(ScriptedEngine(answer)).translate(_with_link(), "fr")
+    block = edition.blocks[1]
+    assert block.text == "Lisez <a1>l'avis</a1> du capitaine du port."
+    assert any("restored" in note for note in block.notes)
+    assert block.marks["a1"].href == "https://example.org/n"
+
+
+def test_empty_output_keeps_the_source_and_says_so() -> None:
+    [edition] = Pipeline(ScriptedEngine(lambda r, _: "")).translate(ARTICLE, "fr")
+    assert edition.blocks[0].text == ARTICLE.blocks[0].text
+    assert any("engine returned nothing" in note for note in edition.blocks[0].notes)
+
+
+def test_one_call_fans_out_to_several_languages_in_order() -> None:
+    engine = ScriptedEngine(lambda r, _: f"[{r.target_lang}] {r.text}")
+    editions = Pipeline(engine).translate(ARTICLE, ["vi", "fr", "vi"])
+    assert [e.target_lang for e in editions] == ["vi", "fr"]
+    assert all(len(e.blocks) == len(ARTICLE.blocks) for e in editions)
+
+
+def test_context_window_restarts_when_full() -> None:
+    window = ContextWindow(max_chars=30)
+    window.add("aaaaaaaaaa", "bbbbbbbbbb")
+    assert len(window.snapshot()) == 1
+    window.add("cccccccccc", "dddddddddd")
+    assert window.snapshot() == (("cccccccccc", "dddddddddd"),)
+
+
+# --- the real default model -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def council_editions(pipeline: Pipeline) -> tuple[Any, list[Any]]:
+    article = read_article(FIXTURES / "council-vote.md")
+    return article, pipeline.translate(article, "fr,vi")
+
+
+@pytest.mark.model
+def test_real_model_editions_keep_structure_link_language_and_numbers(
+    council_editions: tuple[Any, list[Any]],
+) -> None:
+    article, editions = council_editions
+    assert article.source_lang == "en" and len(article.blocks) == 3
+    assert [e.target_lang for e in editions] == ["fr", "vi"]
+    for edition in editions:
+        lang = edition.target_lang
+        assert edition.headline.strip() and edition.source_headline == article.headline
+        assert [b.source_id for b in edition.blocks] == [b.id for b in article.blocks]
+        link_block = edition.blocks[1]
+        assert "<a1>" in link_block.text and "</a1>" in link_block.text
+        assert link_block.marks["a1"].href == "https://example.org/lisbon/tram-plan"
+        assert 'href="https://example.org/lisbon/tram-plan"' in render_edition(edition, "html")
+        for source, block in zip(article.blocks, edition.blocks, strict=True):
+            assert detect_language(block.plain) == lang, block.plain
+            assert missing_numbers(source.plain, block.plain, "en", lang) == [], block.plain
+        assert edition.provenance.model_sha256 and edition.timings.generated_tokens > 0
