@@ -99,6 +99,23 @@ class Timings(_Model):
     engine_calls: int = 0
 
 
+Severity = Literal["error", "warning", "info"]
+
+
+class QaFinding(_Model):
+    """One thing an editor should look at in one block (or that the pipeline fixed and recorded)."""
+
+    code: str  # e.g. "number.missing", "date.shifted", "glossary.term", "lang.wrong", "repeat.loop"
+    severity: Severity
+    message: str  # written for an editor
+    block_id: str
+    source_span: tuple[int, int] | None = None  # offsets in the block's plain source text
+    source_text: str | None = None
+    target_span: tuple[int, int] | None = None  # offsets in the block's plain translated text
+    target_text: str | None = None
+    fixed: bool = False  # a deterministic repair was applied; `message` says what it did
+
+
 class EditionBlock(_Model):
     """A translated block, aligned 1:1 with the source block it came from."""
 
@@ -109,6 +126,7 @@ class EditionBlock(_Model):
     level: int | None = None
     ordered: bool = False
     notes: list[str] = Field(default_factory=list)  # what the pipeline had to do to this block
+    findings: list[QaFinding] = Field(default_factory=list)
 
     @property
     def plain(self) -> str:
