@@ -148,3 +148,23 @@ def test_text_to_stdout_follows_the_seed_layout(tmp_path: Path) -> None:
     assert original == "Bridge closed after crash" and translated == again != original
     assert detect_language(body) == "fr"
     assert missing_numbers("after 2 trucks collided", body, "en", "fr") == []
+
+
+def test_qa_command_reports_findings_on_a_human_translation(tmp_path: Path) -> None:
+    source = tmp_path / "story.txt"
+    source.write_text("Port strike ends\n\nAbout 4,000 dockworkers went back to work on June 5 in Beijing.\n")
+    good = tmp_path / "story.fr.txt"
+    good.write_text(
+        "Fin de la grève au port\n\nQuelque 4 000 dockers ont repris le travail le 5 juin à Pékin.\n"
+    )
+    bad = tmp_path / "bad.fr.txt"
+    bad.write_text(
+        "Fin de la grève au port\n\nQuelque 400 dockers ont repris le travail le 6 juin à Beijing.\n"
+    )
+    clean = run("qa", str(source), str(good), "--to", "fr", "--strict")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "0 findings" in clean.stdout
+    flagged = run("qa", str(source), str(bad), "--to", "fr", "--strict", "--format", "json")
+    assert flagged.returncode == 1
+    codes = {f["code"] for f in json.loads(flagged.stdout)["findings"]}
+    assert {"number.missing", "date.shifted", "glossary.term"} <= codes

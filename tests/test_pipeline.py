@@ -85,8 +85,8 @@ def test_a_bad_first_attempt_is_retried_once_with_feedback() -> None:
     [edition] = Pipeline(engine).translate(_with_link(), "fr")
     assert edition.blocks[0].text == "Le port a fermé lundi pendant 3 jours."
     retry = [r for r in engine.requests if r.feedback]
-    assert len(retry) == 1 and "numbers missing" in (retry[0].feedback or "")
-    assert edition.blocks[0].notes == []
+    assert len(retry) == 1 and "the number 3 is missing" in (retry[0].feedback or "")
+    assert edition.blocks[0].notes == ["retried once; the retry passed the checks"]
 
 
 def test_lost_link_is_put_back_around_its_translated_words() -> None:

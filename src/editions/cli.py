@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,7 +11,9 @@ from pathlib import Path
 import click
 
 from editions import __version__
+from editions.document import Edition
 from editions.errors import EditionsError, UsageError
+from editions.glossary import Glossary
 from editions.pipeline import ProgressCallback
 
 _FORMAT_CHOICES = ("text", "md", "html", "json")
@@ -51,6 +54,7 @@ def cli() -> None:
 @click.option("--temperature", type=float, default=0.0, show_default=True)
 @click.option("--threads", type=int, default=None, help="CPU threads for llamacpp (default: all).")
 @click.option("--max-bytes", type=int, default=None, help="Refuse articles larger than this (default 2 MB).")
+@click.option("--glossary", "glossary_path", default=None, help="Your glossary (CSV or TBX); overrides ours.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def translate(
     source: str,
@@ -66,6 +70,7 @@ def translate(
     temperature: float,
     threads: int | None,
     max_bytes: int | None,
+    glossary_path: str | None,
     quiet: bool,
 ) -> None:
     """Translate the article in SOURCE (a file, or - for stdin) into each language of --to."""
@@ -100,7 +105,10 @@ def translate(
         stem = Path(source).stem
     langid.preload()  # overlaps with the model load below
     with create_engine(options) as translator, _progress(languages, quiet) as progress:
-        editions = Pipeline(translator).translate(article, languages, progress=progress)
+        pipeline = Pipeline(translator, glossary=_glossary(glossary_path))
+        editions = pipeline.translate(article, languages, progress=progress)
+    for edition in editions:
+        click.echo(_qa_summary(edition), err=True)
     if output_dir is None:
         click.echo(render_editions(editions, fmt), nl=False)
         return
@@ -109,6 +117,15 @@ def translate(
         path = output_dir / f"{stem}.{edition.target_lang}.{EXTENSIONS[fmt]}"
         path.write_text(render_edition(edition, fmt), encoding="utf-8")
         click.echo(f"wrote {path}", err=True)
+
+
+def _qa_summary(edition: Edition) -> str:
+    """One line per edition on stderr: what the editor must look at, and what was fixed."""
+    findings = [*edition.findings, *(f for b in edition.blocks for f in b.findings)]
+    fixed = sum(f.fixed for f in findings)
+    left = Counter(f.code for f in findings if not f.fixed)
+    detail = ", ".join(f"{code} {n}" for code, n in left.most_common()) or "none"
+    return f"{edition.target_lang}: QA findings for the editor: {detail}; fixed automatically: {fixed}"
 
 
 @contextmanager
@@ -167,6 +184,146 @@ def list_engines() -> None:
 
     for name, target in ENGINES.items():
         click.echo(f"{name}\t{target}")
+
+
+_PATH = click.Path(path_type=Path, dir_okay=False)
+
+
+@cli.command("eval")
+@click.option("--src", "src", type=_PATH, required=True, help="Source sentences, one per line (UTF-8).")
+@click.option("--ref", "ref", type=_PATH, required=True, help="Reference translations, line-aligned.")
+@click.option("--to", "target_lang", required=True, help="Target language, e.g. fr.")
+@click.option("--from", "source_lang", default="en", show_default=True, help="Source language.")
+@click.option("--docid", type=_PATH, default=None, help="Document id per line: a document is one article.")
+@click.option("--origlang", type=_PATH, default=None, help="Original language per line (WMT).")
+@click.option(
+    "--origlang-keep", default=None, help="Keep only lines with this origlang (default: the --from language)."
+)
+@click.option("--limit", type=int, default=None, help="Only the first N lines (after --origlang-keep).")
+@click.option(
+    "--out",
+    type=_PATH,
+    default=None,
+    help="JSON report; translations are cached beside it (<out>.cache.jsonl) so a re-run resumes.",
+)
+@click.option(
+    "--baseline",
+    type=click.Choice(["raw"]),
+    default=None,
+    help="Also translate each line with a plain one-sentence prompt and no pipeline, to compare.",
+)
+@click.option("--engine", default="llamacpp", show_default=True, help="llamacpp or openai.")
+@click.option(
+    "--model", default=None, help="Local .gguf path, hub id (owner/repo[:file]) or served model name."
+)
+@click.option("--base-url", default=None, help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1.")
+@click.option(
+    "--api-key", default=None, envvar="EDITIONS_API_KEY", help="Key for the server (or OPENAI_API_KEY)."
+)
+@click.option("--threads", type=int, default=None, help="CPU threads for llamacpp (default: all).")
+def eval_command(
+    src: Path,
+    ref: Path,
+    target_lang: str,
+    source_lang: str,
+    docid: Path | None,
+    origlang: Path | None,
+    origlang_keep: str | None,
+    limit: int | None,
+    out: Path | None,
+    baseline: str | None,
+    engine: str,
+    model: str | None,
+    base_url: str | None,
+    api_key: str | None,
+    threads: int | None,
+) -> None:
+    """Translate a line-aligned test set and score it (chrF++, BLEU, facts), pipeline vs --baseline."""
+    import shlex
+
+    from editions.engines import EngineOptions, create_engine
+    from editions.evaluate import EvalFiles, evaluate, format_table, load_test_set
+    from editions.languages import get_language
+
+    source_lang, target_lang = get_language(source_lang).code, get_language(target_lang).code
+    if origlang is not None and origlang_keep is None:
+        origlang_keep = source_lang
+    test_set = load_test_set(
+        src, ref, docid=docid, origlang=origlang, origlang_keep=origlang_keep, limit=limit
+    )
+    # The command that reproduces this report; never the API key.
+    args = ["editions", "eval", "--src", str(src), "--ref", str(ref)]
+    for flag, value in [
+        ("--from", source_lang),
+        ("--to", target_lang),
+        ("--docid", docid),
+        ("--origlang", origlang),
+        ("--origlang-keep", origlang_keep),
+        ("--limit", limit),
+        ("--out", out),
+        ("--baseline", baseline),
+        ("--engine", engine),
+        ("--model", model),
+        ("--base-url", base_url),
+        ("--threads", threads),
+    ]:
+        if value is not None:
+            args += [flag, str(value)]
+    options = EngineOptions(engine=engine, model=model, base_url=base_url, api_key=api_key, n_threads=threads)
+    with create_engine(options) as translator:
+        report = evaluate(
+            translator,
+            test_set,
+            EvalFiles(src=src, ref=ref, docid=docid, origlang=origlang),
+            source_lang=source_lang,
+            target_lang=target_lang,
+            baseline="raw" if baseline == "raw" else None,
+            out=out,
+            command=shlex.join(args),
+            progress=lambda message: click.echo(message, err=True),
+        )
+    click.echo(format_table(report))
+    if out is not None:
+        click.echo(f"wrote {out}", err=True)
+
+
+@cli.command("qa")
+@click.argument("source")
+@click.argument("translation")
+@click.option("--to", "target_lang", required=True, help="Language of TRANSLATION.")
+@click.option("--from", "source_lang", default=None, help="Language of SOURCE (default: detected).")
+@click.option("--glossary", "glossary_path", default=None, help="Your glossary (CSV or TBX); overrides ours.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--strict", is_flag=True, help="Exit with status 1 when any error-level finding remains.")
+def qa_command(
+    source: str,
+    translation: str,
+    target_lang: str,
+    source_lang: str | None,
+    glossary_path: str | None,
+    fmt: str,
+    strict: bool,
+) -> None:
+    """Run the QA checks on any SOURCE / TRANSLATION pair (blocks aligned by order)."""
+    from editions.ingest import read_article
+    from editions.languages import get_language
+    from editions.qa.report import qa_articles, render_report
+
+    target = get_language(target_lang).code
+    original = read_article(source, source_lang=source_lang)
+    translated = read_article(translation, source_lang=target)
+    report = qa_articles(original, translated, original.source_lang or "en", target, _glossary(glossary_path))
+    click.echo(render_report(report, fmt), nl=False)
+    if strict and any(f.severity == "error" for f in report.findings):
+        raise SystemExit(1)
+
+
+def _glossary(path: str | None) -> Glossary:
+    """Our starter news glossary, with the user's on top when given."""
+    from editions.glossary import Glossary
+
+    ours = Glossary.starter()
+    return ours.merged(Glossary.load(path)) if path else ours
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -77,6 +77,7 @@ class Provenance(_Model):
     prompt_version: str
     decoding: dict[str, float | int | str | None] = Field(default_factory=dict)
     package_version: str
+    glossary_version: str | None = None
 
     def signature(self) -> str:
         """sacrebleu-style one-line signature, e.g. `engine:llamacpp|model:…|sha:cc324af0|prompt:p1|…`."""
@@ -87,6 +88,8 @@ class Provenance(_Model):
             f"prompt:{self.prompt_version}",
         ]
         parts += [f"{key}:{value}" for key, value in sorted(self.decoding.items())]
+        if self.glossary_version:
+            parts.append(f"glossary:{self.glossary_version}")
         parts.append(f"version:{self.package_version}")
         return "|".join(parts)
 
@@ -145,6 +148,8 @@ class Edition(_Model):
     byline: str | None = None
     dateline: str | None = None
     blocks: list[EditionBlock] = Field(default_factory=list)
+    # findings on the headline, standfirst and dateline (block findings sit on their blocks)
+    findings: list[QaFinding] = Field(default_factory=list)
     provenance: Provenance
     timings: Timings = Field(default_factory=Timings)
 

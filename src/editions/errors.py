@@ -6,7 +6,8 @@
     │   ├── BinaryInputError      bytes that are not text
     │   ├── EncodingError         text that is not UTF-8 (or the declared charset)
     │   ├── InputTooLargeError    over the size limit
-    │   └── ArticleFormatError    malformed Markdown/HTML/JSON for the chosen reader
+    │   ├── ArticleFormatError    malformed Markdown/HTML/JSON for the chosen reader
+    │   └── GlossaryError         a glossary file that cannot be read (names file and line)
     ├── UsageError                a bad option: unknown language, engine, format …
     │   ├── UnknownLanguageError
     │   └── UnknownEngineError
@@ -73,3 +74,7 @@ class ModelUnavailableError(EditionsError):
 
 class EngineError(EditionsError):
     exit_code = 70  # EX_SOFTWARE
+
+
+class GlossaryError(InputError):
+    pass

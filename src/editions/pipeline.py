@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from editions.document import (
     Article,
@@ -18,20 +18,18 @@ from editions.document import (
     Edition,
     EditionBlock,
     Mark,
+    QaFinding,
     Timings,
     markup_problems,
     plain_text,
 )
 from editions.engines.base import Engine, TranslationRequest, TranslationResult
-from editions.langid import detect_language
+from editions.glossary import Glossary
 from editions.languages import parse_targets
-from editions.qa.numbers import missing_numbers
+from editions.qa import ENGINE_FIXABLE, BlockPair, QaContext, check_block, repair_block
 from editions.segment import Segment, repair_markup, segments
 
 ProgressCallback = Callable[[str, int, int], None]  # (target language, segments done, segments total)
-
-# Below this many letters lingua's verdict on a block is not worth a retry.
-_MIN_LETTERS_FOR_LANGID = 24
 
 
 @dataclass
@@ -55,23 +53,14 @@ class ContextWindow:
         return tuple(self.pairs)
 
 
-def problems_with(segment: Segment, text: str, source_lang: str, target_lang: str) -> list[str]:
-    """What makes a translation unusable as it stands (worth one retry with this as feedback)."""
-    if not text.strip():
-        return ["the translation is empty"]
-    problems = markup_problems(text, segment.marks)
-    source_len = len(segment.text)
-    if source_len >= 40 and len(text) < 0.4 * source_len:
-        problems.append("the translation is much shorter than the passage; something was left out")
-    lost = missing_numbers(plain_text(segment.text), plain_text(text), source_lang, target_lang)
-    if lost:
-        shown = ", ".join(format(value, "f") for value in lost)
-        problems.append(f"numbers missing from the translation: {shown}")
-    if sum(ch.isalpha() for ch in text) >= _MIN_LETTERS_FOR_LANGID:
-        found = detect_language(text)
-        if found is not None and found != target_lang:
-            problems.append(f"the translation is not in the target language (looks like {found!r})")
-    return problems
+def _score(findings: list[QaFinding]) -> tuple[int, int]:
+    """Lower is better: (errors, warnings)."""
+    errors = sum(f.severity == "error" for f in findings)
+    return errors, sum(f.severity == "warning" for f in findings)
+
+
+def _feedback(findings: list[QaFinding]) -> list[str]:
+    return [f.message for f in findings if f.code in ENGINE_FIXABLE and f.severity != "info"]
 
 
 @dataclass
@@ -79,15 +68,26 @@ class _Outcome:
     text: str
     notes: list[str]
     results: list[TranslationResult]
+    findings: list[QaFinding] = field(default_factory=list)
 
 
 class Pipeline:
     """Translates articles with one engine; `translate` fans one article out to several languages."""
 
-    def __init__(self, engine: Engine, *, context_chars: int = 2400, retries: int = 1) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        glossary: Glossary | None = None,
+        context_chars: int = 2400,
+        retries: int = 1,
+        repair: bool = True,
+    ) -> None:
         self.engine = engine
+        self.glossary = glossary if glossary is not None else Glossary.starter()
         self.context_chars = context_chars
         self.retries = retries
+        self.repair = repair
 
     def translate(
         self,
@@ -121,7 +121,8 @@ class Pipeline:
             else:  # nothing to translate, or already in the target language
                 outcome = _Outcome(segment.text, [], [])
             done[segment.id] = outcome
-            window.add(segment.text, outcome.text)
+            if segment.text.strip():
+                window.add(segment.text, outcome.text)
             if progress:
                 progress(target_lang, index + 1, len(parts))
         results = [r for outcome in done.values() for r in outcome.results]
@@ -132,38 +133,52 @@ class Pipeline:
             generated_tokens=sum(r.generated_tokens for r in results),
             engine_calls=len(results),
         )
-        return _assemble(article, source_lang, target_lang, done, self.engine, timings)
+        return _assemble(article, source_lang, target_lang, done, self.engine, self.glossary, timings)
 
     def _translate_segment(
         self, segment: Segment, source_lang: str, target_lang: str, window: ContextWindow
     ) -> _Outcome:
+        ctx = QaContext(source_lang, target_lang, self.glossary)
         request = TranslationRequest(
             text=segment.text,
             source_lang=source_lang,
             target_lang=target_lang,
             kind=segment.kind,
             context=window.snapshot(),
+            hints=tuple(self.glossary.hints(plain_text(segment.text), target_lang)),
         )
         results = self.engine.translate_batch([request])
         best = results[0].text
-        problems = problems_with(segment, best, source_lang, target_lang)
+        findings = check_block(BlockPair(segment.id, segment.text, best, segment.marks), ctx)
         for _ in range(self.retries):
+            problems = _feedback(findings)
             if not problems:
                 break
-            retry = TranslationRequest(**{**request.__dict__, "feedback": "; ".join(problems)})
+            retry = replace(request, feedback="; ".join(problems))
             results += self.engine.translate_batch([retry])
-            retry_problems = problems_with(segment, results[-1].text, source_lang, target_lang)
-            if len(retry_problems) < len(problems):
-                best, problems = results[-1].text, retry_problems
-        notes = [f"after retry: {p}" for p in problems] if len(results) > 1 else []
+            retry_findings = check_block(
+                BlockPair(segment.id, segment.text, results[-1].text, segment.marks), ctx
+            )
+            if _score(retry_findings) < _score(findings):
+                best, findings = results[-1].text, retry_findings
+        notes = []
+        if len(results) > 1:
+            left = "; ".join(_feedback(findings))
+            notes.append(
+                f"retried once; still: {left}" if left else "retried once; the retry passed the checks"
+            )
         if not best.strip():
             notes.append("engine returned nothing; source text kept for the editor")
-            return _Outcome(segment.text, notes, results)
+            return _Outcome(segment.text, notes, results, findings)
         if segment.marks and markup_problems(best, segment.marks):
             translate_span = self._translate_span(source_lang, target_lang, results)
             best, repair_notes = repair_markup(segment, best, translate_span)
             notes += repair_notes
-        return _Outcome(best, notes, results)
+        fixed: list[QaFinding] = []
+        if self.repair:
+            best, fixed = repair_block(BlockPair(segment.id, segment.text, best, segment.marks), ctx)
+        findings = check_block(BlockPair(segment.id, segment.text, best, segment.marks), ctx)
+        return _Outcome(best, notes, results, fixed + findings)
 
     def _translate_span(
         self, source_lang: str, target_lang: str, results: list[TranslationResult]
@@ -184,6 +199,7 @@ def _assemble(
     target_lang: str,
     done: dict[str, _Outcome],
     engine: Engine,
+    glossary: Glossary,
     timings: Timings,
 ) -> Edition:
     def text_of(segment_id: str) -> str | None:
@@ -200,6 +216,7 @@ def _assemble(
             level=block.level,
             ordered=block.ordered,
             notes=outcome.notes,
+            findings=outcome.findings,
         )
 
     return Edition(
@@ -212,6 +229,9 @@ def _assemble(
         byline=article.byline,
         dateline=text_of("dateline"),
         blocks=[edition_block(block) for block in article.blocks],
-        provenance=engine.provenance,
+        findings=[
+            f for key in ("headline", "standfirst", "dateline") if key in done for f in done[key].findings
+        ],
+        provenance=engine.provenance.model_copy(update={"glossary_version": glossary.version}),
         timings=timings,
     )

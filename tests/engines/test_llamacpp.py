@@ -8,6 +8,7 @@ import pytest
 
 from editions.engines import EngineOptions, TranslationRequest, create_engine
 from editions.engines.models import DEFAULT_MODEL
+from editions.engines.prompt import PROMPT_VERSION
 from editions.errors import ModelUnavailableError, UnknownEngineError
 from editions.langid import detect_language
 
@@ -34,7 +35,7 @@ def test_provenance_names_model_hash_and_prompt(llama_engine: Any) -> None:
     signature = llama_engine.provenance.signature()
     assert "engine:llamacpp" in signature
     assert f"sha:{DEFAULT_MODEL.sha256[:12]}" in signature
-    assert "prompt:p1" in signature and "temperature:0.0" in signature
+    assert f"prompt:{PROMPT_VERSION}" in signature and "temperature:0.0" in signature
 
 
 def test_unknown_engine_and_missing_model_are_clear_errors(tmp_path: Any) -> None:

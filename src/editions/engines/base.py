@@ -43,6 +43,8 @@ class TranslationRequest:
     context: tuple[tuple[str, str], ...] = ()
     # What was wrong with a previous attempt, for a retry.
     feedback: str | None = None
+    # Glossary terms found in this text: (source term as written, required translation).
+    hints: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -73,6 +75,13 @@ class Engine(ABC):
     @abstractmethod
     def provenance(self) -> Provenance:
         """What decides this engine's output (model hash, prompt version, decoding)."""
+
+    def raw_chat(self, messages: list[dict[str, str]], max_tokens: int) -> TranslationResult:
+        """Send `messages` as they are, with this engine's decoding settings; the reply is not cleaned.
+
+        Only for baselines (`editions eval --baseline raw`): the pipeline never calls it.
+        """
+        raise NotImplementedError(f"the {self.name} engine has no raw chat")
 
     def translate(self, text: str, source_lang: str, target_lang: str) -> str:
         request = TranslationRequest(text=text, source_lang=source_lang, target_lang=target_lang)

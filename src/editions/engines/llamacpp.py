@@ -147,6 +147,33 @@ class LlamaCppEngine(Engine):
             raw=raw,
         )
 
+    def raw_chat(self, messages: list[dict[str, str]], max_tokens: int) -> TranslationResult:
+        started = time.perf_counter()
+        with self._lock:
+            try:
+                reply = self._llm.create_chat_completion(
+                    messages=messages,
+                    temperature=self.options.temperature,
+                    top_k=self._top_k,
+                    seed=self.options.seed,
+                    max_tokens=max_tokens,
+                    repeat_penalty=1.0,
+                )
+            except ValueError as err:
+                raise EngineError(f"llama.cpp could not answer a chat: {err}") from None
+        elapsed = time.perf_counter() - started
+        choice = reply["choices"][0]
+        raw = choice["message"]["content"] or ""
+        usage = reply.get("usage") or {}
+        return TranslationResult(
+            text=raw,
+            prompt_tokens=int(usage.get("prompt_tokens", 0)),
+            generated_tokens=int(usage.get("completion_tokens", 0)),
+            engine_s=elapsed,
+            finish_reason=choice.get("finish_reason"),
+            raw=raw,
+        )
+
     def close(self) -> None:
         llm = getattr(self, "_llm", None)
         if llm is not None:

@@ -105,5 +105,31 @@ class OpenAIEngine(Engine):
             raw=raw,
         )
 
+    def raw_chat(self, messages: list[dict[str, str]], max_tokens: int) -> TranslationResult:
+        payload = {
+            "model": self.model_name,
+            "messages": messages,
+            "temperature": self.options.temperature,
+            "seed": self.options.seed,
+            "max_tokens": max_tokens,
+        }
+        started = time.perf_counter()
+        data = self._request("POST", "/chat/completions", payload)
+        elapsed = time.perf_counter() - started
+        try:
+            choice = data["choices"][0]
+            raw = choice["message"]["content"] or ""
+        except (KeyError, IndexError, TypeError):
+            raise EngineError(f"the server at {self.base_url} sent no completion") from None
+        usage = data.get("usage") or {}
+        return TranslationResult(
+            text=raw,
+            prompt_tokens=int(usage.get("prompt_tokens") or 0),
+            generated_tokens=int(usage.get("completion_tokens") or 0),
+            engine_s=elapsed,
+            finish_reason=choice.get("finish_reason"),
+            raw=raw,
+        )
+
     def close(self) -> None:
         self._client.close()

@@ -14,7 +14,7 @@ import re
 from editions.engines.base import TranslationRequest
 from editions.languages import LANGUAGES, get_language
 
-PROMPT_VERSION = "p1"
+PROMPT_VERSION = "p2"
 
 Message = dict[str, str]
 
@@ -93,8 +93,18 @@ def _names(request: TranslationRequest) -> tuple[str, str]:
     return get_language(request.source_lang).name, get_language(request.target_lang).name
 
 
+def _system(request: TranslationRequest) -> str:
+    from editions.localize import style_guide
+
+    src, tgt = _names(request)
+    return SYSTEM.format(src=src, tgt=tgt) + "\n- " + style_guide(request.target_lang)
+
+
 def _last_ask(request: TranslationRequest, tgt: str) -> str:
     ask = _ask(tgt)
+    if request.hints:
+        terms = "; ".join(f"{as_data(s)} → {as_data(t)}" for s, t in request.hints)
+        ask += f" Use these terms: {terms}."
     if request.feedback:
         ask += f" A previous attempt was rejected: {request.feedback}. Translate the whole passage."
     return ask
@@ -108,7 +118,7 @@ def build_messages(request: TranslationRequest) -> tuple[list[Message], str]:
     instructions" is something the model has just written down to translate, not a request to it.
     """
     src, tgt = _names(request)
-    messages: list[Message] = [{"role": "system", "content": SYSTEM.format(src=src, tgt=tgt)}]
+    messages: list[Message] = [{"role": "system", "content": _system(request)}]
     for source, target in _pairs(request):
         messages += [
             {"role": "user", "content": _ask(tgt)},
@@ -122,7 +132,7 @@ def chat_messages(request: TranslationRequest) -> list[Message]:
     """The same conversation for servers that take no prefill: each passage goes in the user turn,
     labelled, and the assistant turns hold translations only."""
     src, tgt = _names(request)
-    system = SYSTEM.format(src=src, tgt=tgt).replace(
+    system = _system(request).replace(
         f'After the "{tgt}:" label write the translation only', "Reply with the translation only"
     )
     messages: list[Message] = [{"role": "system", "content": system}]

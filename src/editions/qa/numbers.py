@@ -7,7 +7,8 @@ from collections import Counter
 from decimal import Decimal, InvalidOperation
 
 # Digit runs with inner group/decimal separators: "1,234.5", "1 234,5", "1.234,5", "2024", "4.5".
-_NUMBER_RE = re.compile(r"(?<![\w.,])\d+(?:[.,\u00a0\u202f ]\d+)*(?![\w])")
+# Digit boundaries only: "9h30" is 9 and 30, "G7" is 7 (placeholder tags are stripped before this).
+_NUMBER_RE = re.compile(r"(?<![\d.,])\d+(?:[.,\u00a0\u202f ]\d+)*(?!\d)")
 _SPACES = "\u00a0\u202f "
 
 # (group separators, decimal separator) per language; others fall back to English.

@@ -1,0 +1,415 @@
+"""Per-block QA checks: each returns findings an editor understands, with source and target spans.
+
+Checks read plain text (placeholder tags removed) except the markup check. Offsets in findings are
+offsets in those plain texts. Which findings the engine can fix (worth a retry with the finding as
+feedback) is `ENGINE_FIXABLE`; deterministic fixes live in `editions.qa.repair`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from editions.document import Mark, QaFinding, Severity, markup_problems, plain_text
+from editions.langid import detect_language
+from editions.qa.numbers import number_values, spelled_numbers
+
+if TYPE_CHECKING:
+    from editions.glossary import Glossary
+
+
+@dataclass(frozen=True)
+class BlockPair:
+    """A source block and its translation (texts with placeholder tags)."""
+
+    block_id: str
+    source: str
+    target: str
+    marks: dict[str, Mark] = field(default_factory=dict)
+
+    @property
+    def plain_source(self) -> str:
+        return plain_text(self.source)
+
+    @property
+    def plain_target(self) -> str:
+        return plain_text(self.target)
+
+
+@dataclass(frozen=True)
+class QaContext:
+    source_lang: str
+    target_lang: str
+    glossary: Glossary | None = None
+
+
+Check = Callable[[BlockPair, QaContext], list[QaFinding]]
+
+ENGINE_FIXABLE = frozenset(
+    {
+        "empty",
+        "markup.broken",
+        "number.missing",
+        "date.missing",
+        "date.shifted",
+        "lang.wrong",
+        "untranslated",
+        "omission",
+        "omission.sentence",
+        "repeat.loop",
+        "glossary.term",
+        "link.changed",
+    }
+)
+
+# Letters needed before lingua's verdict on a block is trusted.
+MIN_LETTERS_FOR_LANGID = 24
+
+
+def _finding(
+    pair: BlockPair,
+    code: str,
+    severity: Severity,
+    message: str,
+    source: tuple[int, int] | None = None,
+    target: tuple[int, int] | None = None,
+) -> QaFinding:
+    src, tgt = pair.plain_source, pair.plain_target
+    return QaFinding(
+        code=code,
+        severity=severity,
+        message=message,
+        block_id=pair.block_id,
+        source_span=source,
+        source_text=src[source[0] : source[1]] if source else None,
+        target_span=target,
+        target_text=tgt[target[0] : target[1]] if target else None,
+    )
+
+
+def check_empty(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
+    if pair.plain_source.strip() and not pair.plain_target.strip():
+        return [_finding(pair, "empty", "error", "the translation is empty")]
+    return []
+
+
+def check_markup(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
+    return [
+        _finding(pair, "markup.broken", "error", f"inline markup: {problem}")
+        for problem in markup_problems(pair.target, pair.marks)
+    ]
+
+
+# --- numbers and dates -------------------------------------------------------------------------
+
+
+def _without_dates(text: str, lang: str) -> str:
+    """Text with date mentions blanked out: their numbers are the date check's business."""
+    from editions.localize import find_dates
+
+    for mention in sorted(find_dates(text, lang), key=lambda m: m.start, reverse=True):
+        text = text[: mention.start] + " " * (mention.end - mention.start) + text[mention.end :]
+    return text
+
+
+def _show(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def _span_of(value: Decimal, text: str, lang: str) -> tuple[int, int] | None:
+    for match in re.finditer(r"\d[\d.,\u00a0\u202f ]*\d|\d", text):
+        if value in number_values(match.group(0), lang) or value in number_values(match.group(0), "en"):
+            return match.start(), match.end()
+    return None
+
+
+def check_numbers(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
+    source = _without_dates(pair.plain_source, ctx.source_lang)
+    target = _without_dates(pair.plain_target, ctx.target_lang)
+    wanted = number_values(source, ctx.source_lang)
+    found = number_values(target, ctx.target_lang) | number_values(target, ctx.source_lang)
+    found_or_spelled = found + spelled_numbers(target, ctx.target_lang)
+    findings = []
+    for value, count in sorted(wanted.items()):
+        if found_or_spelled[value] < count:
+            findings.append(
+                _finding(
+                    pair,
+                    "number.missing",
+                    "error",
+                    f"the number {_show(value)} is missing or changed in the translation",
+                    source=_span_of(value, pair.plain_source, ctx.source_lang),
+                )
+            )
+    local = number_values(target, ctx.target_lang)
+    for value in sorted(local):
+        if value not in wanted and value not in number_values(target, ctx.source_lang) & wanted:
+            findings.append(
+                _finding(
+                    pair,
+                    "number.added",
+                    "warning",
+                    f"the number {_show(value)} is in the translation but not in the source",
+                    target=_span_of(value, pair.plain_target, ctx.target_lang),
+                )
+            )
+    return findings
+
+
+def check_dates(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
+    from editions.localize import check_dates as date_problems
+
+    findings = []
+    for problem in date_problems(pair.plain_source, pair.plain_target, ctx.source_lang, ctx.target_lang):
+        target = (problem.target.start, problem.target.end) if problem.target else None
+        severity: Severity = "warning" if problem.code == "date.ambiguous_form" else "error"
+        findings.append(
+            _finding(
+                pair,
+                problem.code,
+                severity,
+                problem.message,
+                source=(problem.source.start, problem.source.end),
+                target=target,
+            )
+        )
+    return findings
+
+
+# --- terms, names, links -----------------------------------------------------------------------
+
+
+def check_glossary(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
+    if ctx.glossary is None:
+        return []
+    findings = []
+    for match in ctx.glossary.check(pair.plain_source, pair.plain_target, ctx.target_lang):
+        wanted = " or ".join(f"« {t} »" for t in match.targets[:3])
+        findings.append(
+            _finding(
+                pair,
+                "glossary.term",
+                "warning",
+                f"« {match.found} » should be written {wanted} in this language",
+                source=(match.start, match.end),
+            )
+        )
+    return findings
+
+
+_NAME_RE = re.compile(r"\b[A-Z][\w'’.-]*[\w](?:\s+(?:de|van|von|da|di|al|bin|der|la)?\s*[A-Z][\w'’-]*[\w])*")
+_TITLES = frozenset(
+    "President Prime Minister Mr Mrs Ms Dr Chancellor King Queen Pope Secretary General Senator Governor "
+    "Mayor Sir Lady Judge Justice Chairman Chair Premier Vice Foreign Defence Defense Finance Trade "
+    "The A An In On At As But And Or If When While After Before Under Over For With By From".split()
+)
+_CALENDAR = frozenset(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July "
+    "August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split()
+)
+
+
+@lru_cache(maxsize=4096)
+def _zipf(word: str, lang: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, lang))
+
+
+def source_names(text: str) -> list[tuple[int, int, list[str]]]:
+    """Capitalised names in English text: (start, end, distinctive words), titles and calendar words off."""
+    names = []
+    for match in _NAME_RE.finditer(text):
+        words = [w for w in re.split(r"\s+", match.group(0)) if w]
+        words = [w for w in words if w.strip("'’.") not in _TITLES and w not in _CALENDAR]
+        distinctive = [w for w in words if w[0].isupper() and _zipf(w.lower(), "en") < 4.6]
+        if distinctive:
+            names.append((match.start(), match.end(), distinctive))
+    return names
+
+
+def check_names(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
+    if ctx.source_lang != "en":
+        return []
+    covered: list[tuple[int, int]] = []
+    if ctx.glossary is not None:
+        covered = [(m.start, m.end) for m in ctx.glossary.matches(pair.plain_source, ctx.target_lang)]
+    target = pair.plain_target.casefold()
+    findings = []
+    for start, end, words in source_names(pair.plain_source):
+        if any(s < end and start < e for s, e in covered):
+            continue  # the glossary check owns this name
+        if not any(w.casefold().strip("'’.") in target for w in words):
+            name = pair.plain_source[start:end]
+            findings.append(
+                _finding(
+                    pair,
+                    "name.missing",
+                    "warning",
+                    f"the name « {name} » does not appear in the translation",
+                    source=(start, end),
+                )
+            )
+    return findings
+
+
+_LINKISH_RE = re.compile(
+    r"https?://\S+[\w/]|www\.\S+[\w/]|[\w.+-]+@[\w-]+\.[\w.]+\w|(?<![\w@])@\w{2,}|#\w{2,}"
+)
+
+
+def check_links(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
+    findings = []
+    for match in _LINKISH_RE.finditer(pair.plain_source):
+        if match.group(0) not in pair.plain_target:
+            findings.append(
+                _finding(
+                    pair,
+                    "link.changed",
+                    "error",
+                    f"« {match.group(0)} » must appear unchanged in the translation",
+                    source=(match.start(), match.end()),
+                )
+            )
+    return findings
+
+
+# --- language, words left in the source language, length, loops --------------------------------
+
+
+def check_language(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
+    text = pair.plain_target
+    if sum(ch.isalpha() for ch in text) < MIN_LETTERS_FOR_LANGID:
+        return []
+    found = detect_language(text)
+    if found is not None and found != ctx.target_lang:
+        return [
+            _finding(pair, "lang.wrong", "error", f"the translation is not in {ctx.target_lang} ({found}?)")
+        ]
+    return []
+
+
+_WORD_RE = re.compile(r"(?<![\w@/.])[a-z][a-z'’-]{2,}(?![\w@/])")
+
+
+def check_untranslated(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
+    """Lower-case words that are common in the source language and rare in the target one."""
+    if ctx.source_lang == ctx.target_lang:
+        return []
+    allowed: set[str] = set()
+    if ctx.glossary is not None:
+        for term in ctx.glossary.matches(pair.plain_source, ctx.target_lang):
+            allowed |= {w.casefold() for t in term.targets for w in t.split()}
+    source_words = {w.casefold() for w in re.findall(r"\w+", pair.plain_source)}
+    findings = []
+    for match in _WORD_RE.finditer(pair.plain_target):
+        word = match.group(0).strip("'’-")
+        if word in allowed or len(word) < 3:
+            continue
+        in_source = word in source_words
+        gap = _zipf(word, ctx.source_lang) - _zipf(word, ctx.target_lang)
+        if (in_source and gap >= 1.0) or (_zipf(word, ctx.source_lang) >= 3.5 and gap >= 2.0):
+            findings.append(
+                _finding(
+                    pair,
+                    "untranslated",
+                    "warning",
+                    f"« {word} » looks like a word left in {ctx.source_lang}",
+                    target=(match.start(), match.end()),
+                )
+            )
+    return findings
+
+
+# Typical length of a translation relative to English, in characters.
+_LENGTH_RATIO = {"fr": 1.15, "vi": 1.05, "es": 1.15, "de": 1.2, "pt": 1.1, "it": 1.15}
+_SENTENCE_END_RE = re.compile(r"[.!?…](?:[»”\"')\]]*)(?=\s+\S|$)")
+
+
+def _sentences(text: str) -> int:
+    return len(_SENTENCE_END_RE.findall(text.strip())) or (1 if text.strip() else 0)
+
+
+def check_length(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
+    source, target = pair.plain_source.strip(), pair.plain_target.strip()
+    if len(source) < 30 or not target:
+        return []
+    expected = _LENGTH_RATIO.get(ctx.target_lang, 1.1) if ctx.source_lang == "en" else 1.0
+    ratio = len(target) / len(source) / expected
+    if ratio < 0.55:
+        return [_finding(pair, "omission", "error", f"the translation is {ratio:.0%} of the expected length")]
+    if ratio > 1.9:
+        return [
+            _finding(pair, "addition", "warning", f"the translation is {ratio:.0%} of the expected length")
+        ]
+    missing = _sentences(source) - _sentences(target)
+    if missing >= 1 and _sentences(source) >= 2:
+        return [
+            _finding(
+                pair,
+                "omission.sentence",
+                "warning",
+                f"the source has {_sentences(source)} sentences, the translation {_sentences(target)}",
+            )
+        ]
+    return []
+
+
+def check_repetition(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
+    words = re.findall(r"\w+", pair.plain_target.casefold())
+    # Vietnamese doubles syllables on purpose ("từ từ"); three in a row is a loop everywhere.
+    single = 3 if ctx.target_lang == "vi" else 2
+    source_words = re.findall(r"\w+", pair.plain_source.casefold())
+    for n in range(1, 7):
+        need = single if n == 1 else 2
+        for i in range(len(words) - n * need + 1):
+            gram = words[i : i + n]
+            if all(words[i + k * n : i + (k + 1) * n] == gram for k in range(need)):
+                if n == 1 and not gram[0].isalpha():
+                    continue
+                if _repeats_in(source_words, gram, need):
+                    continue
+                shown = " ".join(gram)
+                return [_finding(pair, "repeat.loop", "error", f"« {shown} » repeats {need}+ times in a row")]
+    counts: dict[tuple[str, ...], int] = {}
+    for i in range(len(words) - 3):
+        gram4 = tuple(words[i : i + 4])
+        counts[gram4] = counts.get(gram4, 0) + 1
+        if counts[gram4] >= 3:
+            return [_finding(pair, "repeat.loop", "error", f"« {' '.join(gram4)} » occurs 3 times")]
+    return []
+
+
+def _repeats_in(words: list[str], gram: list[str], times: int) -> bool:
+    n = len(gram)
+    return any(
+        all(words[i + k * n : i + (k + 1) * n] == gram for k in range(times))
+        for i in range(len(words) - n * times + 1)
+    )
+
+
+CHECKS: dict[str, Check] = {
+    "empty": check_empty,
+    "markup": check_markup,
+    "numbers": check_numbers,
+    "dates": check_dates,
+    "glossary": check_glossary,
+    "names": check_names,
+    "links": check_links,
+    "language": check_language,
+    "untranslated": check_untranslated,
+    "length": check_length,
+    "repetition": check_repetition,
+}
+
+
+def check_block(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
+    """All checks on one block; an empty translation gets only the `empty` finding."""
+    empty = check_empty(pair, ctx)
+    if empty or not pair.plain_source.strip():
+        return empty
+    return [finding for check in CHECKS.values() for finding in check(pair, ctx)]
