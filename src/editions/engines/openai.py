@@ -80,32 +80,12 @@ class OpenAIEngine(Engine):
             return list(pool.map(self._translate_one, requests))
 
     def _translate_one(self, request: TranslationRequest) -> TranslationResult:
-        payload = {
-            "model": self.model_name,
-            "messages": chat_messages(request),
-            "temperature": self.options.temperature,
-            "seed": self.options.seed,
-            "max_tokens": max_new_tokens(request),
-        }
-        started = time.perf_counter()
-        data = self._request("POST", "/chat/completions", payload)
-        elapsed = time.perf_counter() - started
-        try:
-            choice = data["choices"][0]
-            raw = choice["message"]["content"] or ""
-        except (KeyError, IndexError, TypeError):
-            raise EngineError(f"the server at {self.base_url} sent no completion") from None
-        usage = data.get("usage") or {}
-        return TranslationResult(
-            text=clean_reply(raw, request.text),
-            prompt_tokens=int(usage.get("prompt_tokens") or 0),
-            generated_tokens=int(usage.get("completion_tokens") or 0),
-            engine_s=elapsed,
-            finish_reason=choice.get("finish_reason"),
-            raw=raw,
-        )
+        result = self.raw_chat(chat_messages(request), max_new_tokens(request))
+        result.text = clean_reply(result.raw, request.text)
+        return result
 
     def raw_chat(self, messages: list[dict[str, str]], max_tokens: int) -> TranslationResult:
+        """One chat completion, reply as given (`text` = `raw`); the baseline of `editions eval`."""
         payload = {
             "model": self.model_name,
             "messages": messages,
