@@ -435,10 +435,9 @@ def system_report(
         "engine_s": round(run.engine_s, 2),
         "wall_s": round(run.wall_s, 2),
         "cached_docs": run.cached_docs,
-        "examples": [
-            {"source": s, "ref": r, "hyp": h}
-            for s, r, h in zip(test_set.sources, test_set.references, run.hypotheses, strict=False)
-        ][:N_EXAMPLES],
+        # Hypotheses only, by position in the (filtered) test set: source and reference stay in the
+        # test set's own files, which are read by path and never copied into reports we commit.
+        "examples": [{"index": i, "hyp": h} for i, h in enumerate(run.hypotheses[:N_EXAMPLES])],
     }
 
 
