@@ -17,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 BlockKind = Literal["heading", "paragraph", "quote", "list_item"]
 MarkKind = Literal["link", "em", "strong"]
+# What an engine is asked to translate: the article's front matter or one of its blocks.
+SegmentKind = Literal["headline", "standfirst", "dateline", "heading", "paragraph", "quote", "list_item"]
 
 TAG_FOR_KIND: dict[MarkKind, str] = {"link": "a", "em": "em", "strong": "b"}
 KIND_FOR_TAG: dict[str, MarkKind] = {tag: kind for kind, tag in TAG_FOR_KIND.items()}

@@ -6,8 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from editions.document import PLACEHOLDER_RE, Article, Mark, markup_problems, spans
-from editions.engines.base import SegmentKind
+from editions.document import PLACEHOLDER_RE, Article, Mark, SegmentKind, markup_problems, spans
 
 
 @dataclass(frozen=True)

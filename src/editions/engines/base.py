@@ -5,13 +5,11 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from editions.document import Provenance
-
-SegmentKind = Literal["headline", "standfirst", "dateline", "heading", "paragraph", "quote", "list_item"]
+from editions.document import Provenance, SegmentKind
 
 
 class EngineOptions(BaseModel):
