@@ -89,10 +89,17 @@ def translate(
     glossary_path: str | None,
     quiet: bool,
 ) -> None:
-    """Translate the article in SOURCE (a file, or - for stdin) into each language of --to."""
+    """Translate the article in SOURCE (a file, an http(s) URL, or - for stdin) into each language of --to.
+
+    URLs that point inside the network are refused; EDITIONS_URL_ALLOW lists host:port exceptions.
+    """
+    from dataclasses import replace
+    from pathlib import PurePosixPath
+    from urllib.parse import urlsplit
+
     from editions import langid
     from editions.engines import EngineOptions, create_engine
-    from editions.ingest import DEFAULT_MAX_BYTES, read_article
+    from editions.ingest import DEFAULT_MAX_BYTES, UrlPolicy, read_article, read_article_url
     from editions.languages import parse_targets
     from editions.pipeline import Pipeline
     from editions.render import EXTENSIONS, render_edition, render_editions
@@ -116,6 +123,15 @@ def translate(
             name="stdin",
         )
         stem = "article"
+    elif source.lower().startswith(("http://", "https://")):
+        # Refused before anything else happens when it points inside the network (SSRF).
+        article = read_article_url(
+            source,
+            fmt=input_format,
+            source_lang=source_lang,
+            policy=replace(UrlPolicy.from_env(), max_bytes=limit),
+        )
+        stem = PurePosixPath(urlsplit(source).path).stem or "article"
     else:
         article = read_article(source, fmt=input_format, source_lang=source_lang, max_bytes=limit)
         stem = Path(source).stem
@@ -332,6 +348,15 @@ def _glossary(path: str | None) -> Glossary:
 
     ours = Glossary.starter()
     return ours.merged(Glossary.load(path)) if path else ours
+
+
+def _register_service_commands() -> None:
+    from editions.service.commands import register
+
+    register(cli)
+
+
+_register_service_commands()
 
 
 def main(argv: list[str] | None = None) -> int:

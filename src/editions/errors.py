@@ -7,13 +7,16 @@
     │   ├── EncodingError         text that is not UTF-8 (or the declared charset)
     │   ├── InputTooLargeError    over the size limit
     │   ├── ArticleFormatError    malformed Markdown/HTML/JSON for the chosen reader
-    │   └── GlossaryError         a glossary file that cannot be read (names file and line)
+    │   ├── GlossaryError         a glossary file that cannot be read (names file and line)
+    │   ├── UnsafeUrlError        a URL refused by the SSRF policy (says which address, and why)
+    │   └── FetchError            a URL that could not be fetched: DNS, timeout, size, HTTP status
     ├── UsageError                a bad option: unknown language, engine, format …
     │   ├── UnknownLanguageError
     │   └── UnknownEngineError
     ├── BackendMissingError       an optional extra is not installed (message has the pip command)
     ├── ModelUnavailableError     the model cannot be found, verified or downloaded
-    └── EngineError               the engine failed while translating (server down, bad reply)
+    ├── EngineError               the engine failed while translating (server down, bad reply)
+    └── StoreError                the database cannot be opened or migrated
 
 Backends' own exceptions are mapped to these where they are called (one place per backend);
 the CLI entry point and the service's one handler turn them into messages.
@@ -78,3 +81,15 @@ class EngineError(EditionsError):
 
 class GlossaryError(InputError):
     pass
+
+
+class StoreError(EditionsError):
+    exit_code = 74  # EX_IOERR
+
+
+class UnsafeUrlError(InputError):
+    """A URL `editions.ingest.url` will not fetch: not http(s), credentials in it, or an internal address."""
+
+
+class FetchError(InputError):
+    """A URL that passed the policy but could not be read: DNS, connection, timeout, size or HTTP status."""

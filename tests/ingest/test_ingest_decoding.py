@@ -109,9 +109,12 @@ def test_public_api_is_complete() -> None:
     assert sorted(ingest.__all__) == [
         "DEFAULT_MAX_BYTES",
         "FORMATS",
+        "UrlPolicy",
         "detect_format",
+        "fetch_url",
         "read_article",
         "read_article_text",
+        "read_article_url",
     ]
     assert all(hasattr(ingest, name) for name in ingest.__all__)
     assert ingest.FORMATS == ("text", "md", "html", "json")
