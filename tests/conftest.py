@@ -53,3 +53,39 @@ def pipeline(llama_engine: Any) -> Any:
     from editions.pipeline import Pipeline
 
     return Pipeline(llama_engine)
+
+
+# --- the store, on SQLite always and on PostgreSQL when the test command started one ----------------
+
+PG_ENV = "EDITIONS_TEST_PG_URL"  # set by scripts/test-services.sh (a Debian postgresql on 127.0.0.1)
+
+
+def _pg_admin_url() -> str | None:
+    import os
+
+    return os.environ.get(PG_ENV) or None
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database URL: a SQLite file, or a new PostgreSQL database dropped afterwards."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'editions.db'}"
+        return
+    admin = _pg_admin_url()
+    if admin is None:
+        pytest.skip(
+            f"PostgreSQL not started: {PG_ENV} is unset (make test starts one with scripts/test-services.sh)"
+        )
+    import uuid
+
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    plain = admin.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = admin.rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -102,6 +102,7 @@ class Timings(_Model):
     prompt_tokens: int = 0
     generated_tokens: int = 0
     engine_calls: int = 0
+    memory_hits: int = 0  # segments taken from the translation memory (no engine call)
 
 
 Severity = Literal["error", "warning", "info"]

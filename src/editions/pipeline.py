@@ -7,10 +7,12 @@ that runs one request at a time (so its prompt cache stays warm), side by side o
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 from editions.document import (
     Article,
@@ -29,6 +31,51 @@ from editions.qa import ENGINE_FIXABLE, BlockPair, QaContext, check_block, repai
 from editions.segment import Segment, repair_markup, segments
 
 ProgressCallback = Callable[[str, int, int], None]  # (target language, segments done, segments total)
+
+
+@dataclass(frozen=True)
+class MemoryKey:
+    """What decides a segment's translation: never the text alone.
+
+    `context` stands for the document context the engine saw (a hash of the preceding segment's
+    source), `signature` for the engine, model, prompt and glossary (`Provenance.signature()`).
+    """
+
+    source_lang: str
+    target_lang: str
+    text: str
+    context: str = ""
+    signature: str = ""
+
+    def digest(self) -> str:
+        payload = "\x1f".join([self.source_lang, self.target_lang, self.context, self.signature, self.text])
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def context_key(previous_source: str | None) -> str:
+    """The context part of a memory key for a segment preceded by `previous_source`."""
+    if not previous_source:
+        return ""
+    return hashlib.sha256(previous_source.encode("utf-8")).hexdigest()[:16]
+
+
+def segment_contexts(article: Article) -> dict[str, str]:
+    """Segment id → context key, as the pipeline computes them while translating `article`."""
+    out: dict[str, str] = {}
+    previous: str | None = None
+    for segment in segments(article):
+        out[segment.id] = context_key(previous)
+        if segment.text.strip():
+            previous = segment.text
+    return out
+
+
+class SegmentMemory(Protocol):
+    """A translation memory the pipeline consults before calling the engine, and feeds after."""
+
+    def recall(self, key: MemoryKey) -> str | None: ...
+
+    def remember(self, key: MemoryKey, translation: str) -> None: ...
 
 
 @dataclass
@@ -81,8 +128,10 @@ class Pipeline:
         context_chars: int = 2400,
         retries: int = 1,
         repair: bool = True,
+        memory: SegmentMemory | None = None,
     ) -> None:
         self.engine = engine
+        self.memory = memory
         self.glossary = glossary if glossary is not None else Glossary.starter()
         self.context_chars = context_chars
         self.retries = retries
@@ -114,14 +163,26 @@ class Pipeline:
         window = ContextWindow(self.context_chars)
         parts = segments(article)
         done: dict[str, _Outcome] = {}
+        signature = self._signature() if self.memory is not None else ""
+        previous: str | None = None
+        hits = 0
         for index, segment in enumerate(parts):
             if segment.text.strip() and source_lang != target_lang:
-                outcome = self._translate_segment(segment, source_lang, target_lang, window)
+                key = MemoryKey(source_lang, target_lang, segment.text, context_key(previous), signature)
+                recalled = self.memory.recall(key) if self.memory is not None else None
+                if recalled is not None:
+                    outcome = self._recalled(segment, recalled, source_lang, target_lang)
+                    hits += 1
+                else:
+                    outcome = self._translate_segment(segment, source_lang, target_lang, window)
+                    if self.memory is not None and outcome.results and outcome.text.strip():
+                        self.memory.remember(key, outcome.text)
             else:  # nothing to translate, or already in the target language
                 outcome = _Outcome(segment.text, [], [])
             done[segment.id] = outcome
             if segment.text.strip():
                 window.add(segment.text, outcome.text)
+                previous = segment.text
             if progress:
                 progress(target_lang, index + 1, len(parts))
         results = [r for outcome in done.values() for r in outcome.results]
@@ -131,8 +192,19 @@ class Pipeline:
             prompt_tokens=sum(r.prompt_tokens for r in results),
             generated_tokens=sum(r.generated_tokens for r in results),
             engine_calls=len(results),
+            memory_hits=hits,
         )
         return _assemble(article, source_lang, target_lang, done, self.engine, self.glossary, timings)
+
+    def _signature(self) -> str:
+        provenance = self.engine.provenance.model_copy(update={"glossary_version": self.glossary.version})
+        return provenance.signature()
+
+    def _recalled(self, segment: Segment, text: str, source_lang: str, target_lang: str) -> _Outcome:
+        """A memory hit, checked like fresh output (the checks may have changed since it was stored)."""
+        ctx = QaContext(source_lang, target_lang, self.glossary)
+        findings = check_block(BlockPair(segment.id, segment.text, text, segment.marks), ctx)
+        return _Outcome(text, ["from the translation memory"], [], findings)
 
     def _translate_segment(
         self, segment: Segment, source_lang: str, target_lang: str, window: ContextWindow

@@ -1,0 +1,589 @@
+"""Jobs, tasks and editions: submission, leasing, exactly-once completion, review.
+
+A job is a list of articles and a list of target languages; each (article, language) pair is a task.
+Workers claim a task by a compare-and-set on its row and hold it under a lease they renew while they
+work; a worker that dies (kill -9, power cut) leaves a lease that runs out, or that the next server on
+the same host reclaims at once because the holder's process is gone. The translation memory records
+every finished segment, so a reclaimed task resumes where it stopped. Completion inserts the edition
+and closes the task in one transaction, and `editions.task_id` is unique: however often a task is
+claimed and resumed, it yields exactly one edition.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from editions.document import Article, Edition, QaFinding
+from editions.errors import EditionsError, UsageError
+from editions.store.db import Store
+from editions.store.schema import ArticleRow, EditionRow, FindingRow, JobRow, TaskRow, utcnow
+
+MAX_ATTEMPTS = 3  # a task that killed its worker this often is failed, not retried forever
+
+
+class NotFoundError(UsageError):
+    pass
+
+
+class IdempotencyConflictError(UsageError):
+    """The idempotency key was used before for a different request."""
+
+
+class StaleEditError(UsageError):
+    """The edition changed since the editor opened it."""
+
+
+@dataclass(frozen=True)
+class SubmittedArticle:
+    article: Article
+    source_format: str | None = None
+    source_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Submission:
+    articles: list[SubmittedArticle]
+    targets: list[str]
+    options: dict[str, Any] = field(default_factory=dict)
+    owner: str = "local"
+    idempotency_key: str | None = None
+
+    def fingerprint(self) -> str:
+        payload = json.dumps(
+            [[a.article.id for a in self.articles], self.targets, self.options], sort_keys=True
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ClaimedTask:
+    id: int
+    job_id: str
+    position: int
+    target_lang: str
+    article: Article
+    options: dict[str, Any]
+    attempts: int
+
+
+def worker_identity() -> str:
+    """`host:pid:random`: who holds a lease, and whether that process still exists."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _process_gone(owner: str, host: str) -> bool:
+    parts = owner.rsplit(":", 2)
+    if len(parts) != 3 or parts[0] != host or not parts[1].isdigit():
+        return False
+    pid = int(parts[1])
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def submit_job(store: Store, submission: Submission) -> tuple[str, bool]:
+    """Store the articles and queue one task per (article, language); (job id, created now?)."""
+    if not submission.articles:
+        raise UsageError("a job needs at least one article")
+    fingerprint = submission.fingerprint()
+    if submission.idempotency_key:
+        existing = _by_idempotency(store, submission.owner, submission.idempotency_key)
+        if existing is not None:
+            return _replay(existing, fingerprint)
+    job_id = uuid.uuid4().hex
+    try:
+        with store.session() as session:
+            # INSERT … ON CONFLICT DO NOTHING: a concurrent job with the same article must not fail
+            insert = postgresql.insert if store.dialect == "postgresql" else sqlite.insert
+            for item in submission.articles:
+                session.execute(
+                    insert(ArticleRow)
+                    .values(
+                        id=item.article.id,
+                        headline=item.article.headline,
+                        source_lang=item.article.source_lang,
+                        source_format=item.source_format,
+                        source_url=item.source_url,
+                        document=item.article.model_dump(mode="json"),
+                    )
+                    .on_conflict_do_nothing(index_elements=["id"])
+                )
+            session.add(
+                JobRow(
+                    id=job_id,
+                    targets=submission.targets,
+                    options=submission.options,
+                    owner=submission.owner,
+                    idempotency_key=submission.idempotency_key,
+                    request_hash=fingerprint,
+                )
+            )
+            session.flush()
+            for position, item in enumerate(submission.articles):
+                for lang in submission.targets:
+                    session.add(
+                        TaskRow(
+                            job_id=job_id, position=position, article_id=item.article.id, target_lang=lang
+                        )
+                    )
+    except IntegrityError:
+        # Two submissions raced on one idempotency key: the other one won.
+        if submission.idempotency_key:
+            existing = _by_idempotency(store, submission.owner, submission.idempotency_key)
+            if existing is not None:
+                return _replay(existing, fingerprint)
+        raise
+    return job_id, True
+
+
+def _by_idempotency(store: Store, owner: str, key: str) -> tuple[str, str | None] | None:
+    with store.session() as session:
+        row = session.execute(
+            select(JobRow.id, JobRow.request_hash).where(JobRow.owner == owner, JobRow.idempotency_key == key)
+        ).first()
+        return (row[0], row[1]) if row else None
+
+
+def _replay(existing: tuple[str, str | None], fingerprint: str) -> tuple[str, bool]:
+    job_id, request_hash = existing
+    if request_hash != fingerprint:
+        raise IdempotencyConflictError(
+            "this Idempotency-Key was already used for a different request; use a new key"
+        )
+    return job_id, False
+
+
+# --- workers ---------------------------------------------------------------------------------------
+
+
+def reclaim_orphans(store: Store) -> int:
+    """Release tasks held by processes on this host that no longer exist (after a crash)."""
+    host = socket.gethostname()
+    released = 0
+    with store.session() as session:
+        rows = session.execute(
+            select(TaskRow.id, TaskRow.lease_owner).where(TaskRow.status == "running")
+        ).all()
+        for task_id, owner in rows:
+            if owner and _process_gone(owner, host):
+                result = _updated(
+                    session,
+                    update(TaskRow)
+                    .where(TaskRow.id == task_id, TaskRow.lease_owner == owner, TaskRow.status == "running")
+                    .values(status="pending", lease_owner=None, lease_until=None),
+                )
+                released += result
+    return released
+
+
+def claim_task(store: Store, owner: str, lease_s: float) -> ClaimedTask | None:
+    """Take the oldest claimable task (pending, or running with an expired lease), or None."""
+    now = utcnow()
+    claimable = or_(TaskRow.status == "pending", and_(TaskRow.status == "running", TaskRow.lease_until < now))
+    with store.session() as session:
+        candidates = session.scalars(select(TaskRow.id).where(claimable).order_by(TaskRow.id).limit(8)).all()
+        for task_id in candidates:
+            result = _updated(
+                session,
+                update(TaskRow)
+                .where(TaskRow.id == task_id, claimable)
+                .values(
+                    status="running",
+                    lease_owner=owner,
+                    lease_until=now + timedelta(seconds=lease_s),
+                    attempts=TaskRow.attempts + 1,
+                    started_at=func.coalesce(TaskRow.started_at, now),
+                )
+                .execution_options(synchronize_session=False),
+            )
+            if result != 1:
+                continue  # another worker was faster
+            task = session.get(TaskRow, task_id)
+            assert task is not None
+            session.refresh(task)
+            if task.attempts > MAX_ATTEMPTS:
+                task.status = "failed"
+                task.error = f"gave up after {MAX_ATTEMPTS} attempts (the worker stopped each time)"
+                task.finished_at = now
+                _settle_job(session, task.job_id)
+                continue
+            job = session.get(JobRow, task.job_id)
+            article_row = session.get(ArticleRow, task.article_id)
+            assert job is not None and article_row is not None
+            if job.status == "queued":
+                job.status = "running"
+                job.updated_at = now
+            return ClaimedTask(
+                id=task.id,
+                job_id=task.job_id,
+                position=task.position,
+                target_lang=task.target_lang,
+                article=Article.model_validate(article_row.document),
+                options=dict(job.options or {}),
+                attempts=task.attempts,
+            )
+    return None
+
+
+def renew_lease(store: Store, task_id: int, owner: str, lease_s: float) -> bool:
+    with store.session() as session:
+        result = _updated(
+            session,
+            update(TaskRow)
+            .where(TaskRow.id == task_id, TaskRow.lease_owner == owner, TaskRow.status == "running")
+            .values(lease_until=utcnow() + timedelta(seconds=lease_s)),
+        )
+        return result == 1
+
+
+def record_progress(store: Store, task_id: int, owner: str, done: int, total: int) -> None:
+    with store.session() as session:
+        session.execute(
+            update(TaskRow)
+            .where(TaskRow.id == task_id, TaskRow.lease_owner == owner)
+            .values(segments_done=done, segments_total=total)
+        )
+
+
+def complete_task(store: Store, task: ClaimedTask, owner: str, edition: Edition) -> str | None:
+    """Save the edition and close the task in one transaction; None if another worker already did."""
+    edition_id = uuid.uuid4().hex
+    try:
+        with store.session() as session:
+            closed = _updated(
+                session,
+                update(TaskRow)
+                .where(TaskRow.id == task.id, TaskRow.lease_owner == owner, TaskRow.status == "running")
+                .values(
+                    status="done",
+                    finished_at=utcnow(),
+                    lease_until=None,
+                    engine_calls=edition.timings.engine_calls,
+                    memory_hits=edition.timings.memory_hits,
+                    error=None,
+                ),
+            )
+            if closed != 1:
+                raise _LostLease
+            session.add(_edition_row(edition_id, task, edition))
+            session.flush()
+            _replace_findings(session, edition_id, _all_findings(edition))
+            _settle_job(session, task.job_id)
+    except (_LostLease, IntegrityError):
+        return None
+    return edition_id
+
+
+class _LostLease(Exception):
+    pass
+
+
+def _updated(session: Session, statement: Any) -> int:
+    """Run an UPDATE and return how many rows it changed."""
+    result: CursorResult[Any] = session.execute(statement)  # type: ignore[assignment]
+    return int(result.rowcount)
+
+
+def release_task(store: Store, task: ClaimedTask, owner: str) -> None:
+    """Hand a task back untouched (clean shutdown): the next worker takes it at once."""
+    with store.session() as session:
+        _updated(
+            session,
+            update(TaskRow)
+            .where(TaskRow.id == task.id, TaskRow.lease_owner == owner, TaskRow.status == "running")
+            .values(status="pending", lease_owner=None, lease_until=None, attempts=TaskRow.attempts - 1),
+        )
+
+
+def fail_task(store: Store, task: ClaimedTask, owner: str, error: EditionsError | Exception) -> None:
+    message = str(error).splitlines()[0][:500] if str(error) else type(error).__name__
+    with store.session() as session:
+        result = _updated(
+            session,
+            update(TaskRow)
+            .where(TaskRow.id == task.id, TaskRow.lease_owner == owner, TaskRow.status == "running")
+            .values(status="failed", error=message, finished_at=utcnow(), lease_until=None),
+        )
+        if result == 1:
+            _settle_job(session, task.job_id)
+
+
+def _settle_job(session: Session, job_id: str) -> None:
+    statuses = session.scalars(select(TaskRow.status).where(TaskRow.job_id == job_id)).all()
+    job = session.get(JobRow, job_id)
+    if job is None:
+        return
+    now = utcnow()
+    job.updated_at = now
+    if all(s in ("done", "failed") for s in statuses):
+        job.status = "failed" if all(s == "failed" for s in statuses) else "done"
+        failed = sum(s == "failed" for s in statuses)
+        job.error = f"{failed} of {len(statuses)} editions failed" if failed else None
+        job.finished_at = now
+
+
+def _edition_row(edition_id: str, task: ClaimedTask, edition: Edition) -> EditionRow:
+    p = edition.provenance
+    return EditionRow(
+        id=edition_id,
+        task_id=task.id,
+        job_id=task.job_id,
+        article_id=task.article.id,
+        source_lang=edition.source_lang,
+        target_lang=edition.target_lang,
+        headline=edition.headline,
+        document=edition.model_dump(mode="json"),
+        signature=p.signature(),
+        engine=p.engine,
+        model=p.model,
+        model_sha256=p.model_sha256,
+        prompt_version=p.prompt_version,
+        glossary_version=p.glossary_version,
+    )
+
+
+def _all_findings(edition: Edition) -> list[QaFinding]:
+    return list(edition.findings) + [f for block in edition.blocks for f in block.findings]
+
+
+def _replace_findings(
+    session: Session, edition_id: str, findings: list[QaFinding], block_id: str | None = None
+) -> None:
+    query = select(FindingRow).where(FindingRow.edition_id == edition_id)
+    if block_id is not None:
+        query = query.where(FindingRow.block_id == block_id)
+    for row in session.scalars(query):
+        session.delete(row)
+    for f in findings:
+        session.add(
+            FindingRow(
+                edition_id=edition_id,
+                block_id=f.block_id,
+                code=f.code,
+                severity=f.severity,
+                message=f.message,
+                fixed=f.fixed,
+                detail=f.model_dump(
+                    mode="json", include={"source_span", "source_text", "target_span", "target_text"}
+                ),
+            )
+        )
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+def _iso(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC (SQLite hands back naive datetimes; they were written as UTC)."""
+    if value is None:
+        return None
+    # PostgreSQL hands back aware datetimes in the session's time zone, which need not be UTC.
+    return (value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+
+
+def job_view(store: Store, job_id: str) -> dict[str, Any]:
+    """The job as the API shows it: status, and progress per article, language and segment."""
+    with store.session() as session:
+        job = session.get(JobRow, job_id)
+        if job is None:
+            raise NotFoundError(f"no job {job_id!r}")
+        tasks = session.scalars(select(TaskRow).where(TaskRow.job_id == job_id).order_by(TaskRow.id)).all()
+        editions = {
+            row.task_id: row for row in session.scalars(select(EditionRow).where(EditionRow.job_id == job_id))
+        }
+        headlines = dict(
+            session.execute(
+                select(ArticleRow.id, ArticleRow.headline).where(
+                    ArticleRow.id.in_({t.article_id for t in tasks})
+                )
+            ).all()
+        )
+        articles: dict[int, dict[str, Any]] = {}
+        for t in tasks:
+            entry = articles.setdefault(
+                t.position,
+                {
+                    "position": t.position,
+                    "article_id": t.article_id,
+                    "headline": headlines.get(t.article_id),
+                    "languages": {},
+                },
+            )
+            edition = editions.get(t.id)
+            entry["languages"][t.target_lang] = {
+                "status": t.status,
+                "segments_done": t.segments_done,
+                "segments_total": t.segments_total,
+                "attempts": t.attempts,
+                "engine_calls": t.engine_calls,
+                "memory_hits": t.memory_hits,
+                "error": t.error,
+                "edition_id": edition.id if edition else None,
+                "review": edition.review if edition else None,
+            }
+        total = sum(t.segments_total for t in tasks)
+        done = sum(t.segments_done for t in tasks)
+        return {
+            "id": job.id,
+            "status": job.status,
+            "targets": list(job.targets),
+            "error": job.error,
+            "created_at": _iso(job.created_at),
+            "finished_at": _iso(job.finished_at),
+            "tasks": {
+                "total": len(tasks),
+                "done": sum(t.status == "done" for t in tasks),
+                "failed": sum(t.status == "failed" for t in tasks),
+            },
+            "segments": {"done": done, "total": total},
+            "engine_calls": sum(t.engine_calls for t in tasks),
+            "memory_hits": sum(t.memory_hits for t in tasks),
+            "articles": [articles[k] for k in sorted(articles)],
+        }
+
+
+def list_jobs(store: Store, limit: int = 50, owner: str | None = None) -> list[dict[str, Any]]:
+    with store.session() as session:
+        query = select(JobRow).order_by(JobRow.created_at.desc()).limit(limit)
+        if owner is not None:
+            query = query.where(JobRow.owner == owner)
+        jobs = session.scalars(query).all()
+        out = []
+        for job in jobs:
+            counts = dict(
+                session.execute(
+                    select(TaskRow.status, func.count())
+                    .where(TaskRow.job_id == job.id)
+                    .group_by(TaskRow.status)
+                ).all()
+            )
+            first = session.scalars(
+                select(ArticleRow.headline)
+                .join(TaskRow, TaskRow.article_id == ArticleRow.id)
+                .where(TaskRow.job_id == job.id)
+                .order_by(TaskRow.position)
+                .limit(1)
+            ).first()
+            out.append(
+                {
+                    "id": job.id,
+                    "status": job.status,
+                    "targets": list(job.targets),
+                    "headline": first,
+                    "tasks": {str(k): int(v) for k, v in counts.items()},
+                    "created_at": _iso(job.created_at),
+                }
+            )
+        return out
+
+
+@dataclass
+class StoredEdition:
+    id: str
+    job_id: str
+    review: str
+    review_note: str | None
+    revision: int
+    signature: str
+    edition: Edition
+    article: Article
+    updated_at: datetime
+
+
+def get_edition(store: Store, edition_id: str) -> StoredEdition:
+    with store.session() as session:
+        row = session.get(EditionRow, edition_id)
+        if row is None:
+            raise NotFoundError(f"no edition {edition_id!r}")
+        article_row = session.get(ArticleRow, row.article_id)
+        assert article_row is not None
+        return StoredEdition(
+            id=row.id,
+            job_id=row.job_id,
+            review=row.review,
+            review_note=row.review_note,
+            revision=row.revision,
+            signature=row.signature,
+            edition=Edition.model_validate(row.document),
+            article=Article.model_validate(article_row.document),
+            updated_at=row.updated_at,
+        )
+
+
+def job_editions(store: Store, job_id: str) -> list[StoredEdition]:
+    with store.session() as session:
+        ids = session.scalars(
+            select(EditionRow.id)
+            .join(TaskRow, TaskRow.id == EditionRow.task_id)
+            .where(EditionRow.job_id == job_id)
+            .order_by(TaskRow.position, TaskRow.target_lang)
+        ).all()
+    return [get_edition(store, i) for i in ids]
+
+
+def save_edition(
+    store: Store, stored: StoredEdition, block_id: str, expected_revision: int | None = None
+) -> int:
+    """Write back an edited edition (document, findings of `block_id`); returns the new revision."""
+    edition = stored.edition
+    if block_id in ("headline", "standfirst", "dateline"):  # front matter: findings on the edition
+        findings = [f for f in edition.findings if f.block_id == block_id]
+    else:
+        block = next(b for b in edition.blocks if b.source_id == block_id)
+        findings = list(block.findings)
+    with store.session() as session:
+        row = session.get(EditionRow, stored.id)
+        if row is None:
+            raise NotFoundError(f"no edition {stored.id!r}")
+        if expected_revision is not None and row.revision != expected_revision:
+            raise StaleEditError(
+                f"the edition changed since you opened it (revision {row.revision}, you had "
+                f"{expected_revision}); reload and edit again"
+            )
+        row.document = edition.model_dump(mode="json")
+        row.headline = edition.headline
+        row.revision += 1
+        row.updated_at = utcnow()
+        if row.review == "approved":
+            row.review = "draft"  # an approved text that changes needs approving again
+        _replace_findings(session, stored.id, findings, block_id)
+        return row.revision
+
+
+def set_review(store: Store, edition_id: str, review: str, note: str | None = None) -> None:
+    if review not in ("approved", "rejected", "draft"):
+        raise UsageError(f"unknown review state {review!r}")
+    with store.session() as session:
+        row = session.get(EditionRow, edition_id)
+        if row is None:
+            raise NotFoundError(f"no edition {edition_id!r}")
+        row.review = review
+        row.review_note = note
+        row.updated_at = utcnow()
+
+
+def count_editions(store: Store, job_id: str) -> int:
+    with store.session() as session:
+        return int(
+            session.scalar(select(func.count()).select_from(EditionRow).where(EditionRow.job_id == job_id))
+            or 0
+        )
