@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 EXAMPLE ?= examples/port-strike.md
+PORT    ?= 8000
 TO      ?= fr,vi
 
-.PHONY: install model demo test lint typecheck test-fast bench clean
+.PHONY: install model demo serve test lint typecheck test-fast bench clean
 
 # llama-cpp-python compiles from source the first time (~8 min on 2 cores); pip caches the wheel.
 $(BIN)/.installed: pyproject.toml
@@ -23,6 +24,10 @@ model: install
 demo: model
 	$(BIN)/editions translate $(EXAMPLE) --to $(TO)
 
+# The newsroom service on http://127.0.0.1:$(PORT)/ (API under /v1, review page at /).
+serve: model
+	$(BIN)/editions serve --port $(PORT)
+
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
@@ -30,9 +35,12 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-# The whole suite, real-model tests included (what .ci/run calls).
+# The whole suite, real-model tests included (what .ci/run calls). scripts/test-services.sh installs
+# Debian's chromium and postgresql when missing (as root) and starts a throwaway PostgreSQL on
+# 127.0.0.1, so the store tests run on SQLite and PostgreSQL alike; it is stopped afterwards.
 test: model lint typecheck
-	$(BIN)/pytest -q
+	@services="$$(scripts/test-services.sh start)"; eval "$$services"; \
+	$(BIN)/pytest -q; status=$$?; scripts/test-services.sh stop; exit $$status
 
 # Without the real-model tests: seconds, for the edit loop.
 test-fast: install
@@ -40,6 +48,7 @@ test-fast: install
 
 bench: model
 	$(BIN)/python benchmarks/pipeline_overhead.py
+	$(BIN)/python benchmarks/tm_rerun.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,318 @@
+"""The REST API, under /v1. Submitting returns at once; workers translate in the background.
+
+POST /v1/articles                    an article (or several) and target languages → a job (202)
+GET  /v1/jobs, /v1/jobs/{id}         status, and progress per article, language and segment
+GET  /v1/jobs/{id}/events            the same as server-sent events, until the job ends
+GET  /v1/jobs/{id}/editions          the finished editions
+GET  /v1/editions/{id}[/export]      one edition, as JSON or exported (text, md, html, json)
+PUT  /v1/editions/{id}/blocks/{b}    an editor's correction (QA re-run; kept in the memory)
+POST /v1/editions/{id}/review        approve or reject
+GET/POST /v1/memory/tmx              translation memory out and in, as TMX
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from editions.document import Article
+from editions.errors import UsageError
+from editions.ingest import read_article, read_article_text, read_article_url
+from editions.languages import parse_targets
+from editions.service.context import ServiceContext
+from editions.service.editing import edit_block, export_edition
+from editions.service.security import Principal, authenticate, context_of
+from editions.store import jobs
+from editions.store.jobs import Submission, SubmittedArticle
+
+router = APIRouter(prefix="/v1", tags=["editions"])
+Caller = Annotated[Principal, Depends(authenticate)]
+
+MAX_ARTICLES_PER_JOB = 50
+RAW_TYPES = {
+    "text/plain": "text",
+    "text/markdown": "md",
+    "text/x-markdown": "md",
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+}
+
+Format = Literal["text", "md", "html", "json"]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ArticleIn(_In):
+    """One article: exactly one of `text` (with its `format`), `article` (our JSON) or `url`."""
+
+    text: str | None = Field(None, description="the article as text, Markdown, HTML or JSON")
+    format: Format | None = Field(None, description="format of `text` (default: sniffed)")
+    article: dict[str, Any] | None = Field(None, description="an article in editions' JSON form")
+    url: str | None = Field(None, description="http(s) address to fetch (internal addresses are refused)")
+    source_lang: str | None = Field(None, description="source language (default: detected)")
+
+
+class JobOptions(_In):
+    temperature: float | None = Field(None, ge=0.0, le=2.0)
+    seed: int | None = None
+
+
+class SubmitIn(ArticleIn):
+    targets: list[str] | str = Field(..., description='target languages, e.g. ["fr", "vi"] or "fr,vi"')
+    articles: list[ArticleIn] | None = Field(None, description=f"several articles (≤ {MAX_ARTICLES_PER_JOB})")
+    options: JobOptions = Field(default_factory=JobOptions)
+
+
+class Submitted(BaseModel):
+    job_id: str
+    status: str
+    replayed: bool
+    links: dict[str, str]
+
+
+class BlockEdit(_In):
+    text: str = Field(..., max_length=20_000)
+    revision: int | None = Field(None, description="the revision you edited; 409 if it changed since")
+
+
+class ReviewIn(_In):
+    state: Literal["approved", "rejected", "draft"]
+    note: str | None = Field(None, max_length=2000)
+
+
+def openapi_schemas() -> dict[str, Any]:
+    """Schemas the routes read by hand (so bodies may also be raw text) for the OpenAPI document."""
+    schema = SubmitIn.model_json_schema(ref_template="#/components/schemas/{model}")
+    defs = schema.pop("$defs", {})
+    return {"SubmitIn": schema, **defs}
+
+
+def _targets(value: list[str] | str) -> list[str]:
+    return parse_targets(value if isinstance(value, str) else ",".join(value))
+
+
+def _read_one(ctx: ServiceContext, item: ArticleIn) -> SubmittedArticle:
+    given = [name for name in ("text", "article", "url") if getattr(item, name) is not None]
+    if len(given) != 1:
+        raise UsageError("give each article as exactly one of text, article or url")
+    if item.url is not None:
+        article = read_article_url(item.url, source_lang=item.source_lang, policy=ctx.config.url_policy)
+        return SubmittedArticle(article, "url", item.url)
+    if item.article is not None:
+        text = json.dumps(item.article, ensure_ascii=False)
+        return SubmittedArticle(read_article_text(text, fmt="json", source_lang=item.source_lang), "json")
+    assert item.text is not None
+    article = read_article_text(item.text, fmt=item.format, source_lang=item.source_lang)
+    return SubmittedArticle(article, item.format)
+
+
+def _submitted(job_id: str, created: bool) -> JSONResponse:
+    body = Submitted(
+        job_id=job_id,
+        status="queued" if created else "replayed",
+        replayed=not created,
+        links={
+            "job": f"/v1/jobs/{job_id}",
+            "events": f"/v1/jobs/{job_id}/events",
+            "editions": f"/v1/jobs/{job_id}/editions",
+            "review": f"/jobs/{job_id}",
+        },
+    )
+    headers = {"Location": f"/v1/jobs/{job_id}"}
+    if not created:
+        headers["Idempotent-Replayed"] = "true"
+    return JSONResponse(body.model_dump(), status_code=202 if created else 200, headers=headers)
+
+
+@router.post(
+    "/articles",
+    status_code=202,
+    response_model=Submitted,
+    summary="Submit articles for translation",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/SubmitIn"}},
+                "text/markdown": {"schema": {"type": "string"}},
+                "text/html": {"schema": {"type": "string"}},
+                "text/plain": {"schema": {"type": "string"}},
+            },
+            "required": True,
+        }
+    },
+)
+async def submit(
+    request: Request,
+    principal: Caller,
+    to: Annotated[str | None, Query(description="target languages for a raw body, e.g. fr,vi")] = None,
+    source_lang: Annotated[str | None, Query(alias="from")] = None,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> Response:
+    """JSON (`SubmitIn`), or the article itself as text/markdown, text/html or text/plain with `?to=`.
+
+    Send an `Idempotency-Key` header to make retries safe: the same key with the same request returns
+    the first job (200, `Idempotent-Replayed: true`); with a different request it is refused (409).
+    """
+    ctx = context_of(request)
+    media = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+    body = await request.body()
+    if media == "application/json":
+        try:
+            payload = SubmitIn.model_validate_json(body)
+        except ValueError as err:
+            from pydantic import ValidationError
+
+            if isinstance(err, ValidationError):
+                problems = [
+                    f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in err.errors(include_url=False)
+                ]
+                return JSONResponse({"error": "invalid request", "problems": problems[:20]}, status_code=422)
+            raise UsageError("the body is not valid JSON") from None
+        targets = _targets(payload.targets)
+        items = payload.articles if payload.articles is not None else [payload]
+        if payload.articles is not None and any(
+            getattr(payload, n) is not None for n in ("text", "article", "url")
+        ):
+            raise UsageError("give either articles or a single article, not both")
+        if not 1 <= len(items) <= MAX_ARTICLES_PER_JOB:
+            raise UsageError(f"a job takes 1 to {MAX_ARTICLES_PER_JOB} articles")
+        options = payload.options.model_dump(exclude_none=True)
+        read = [await run_in_threadpool(_read_one, ctx, item) for item in items]
+    elif media in RAW_TYPES:
+        if not to:
+            raise UsageError("give the target languages as ?to=fr,vi with a raw article body")
+        targets = _targets(to)
+        article: Article = await run_in_threadpool(
+            read_article, body, fmt=RAW_TYPES[media], source_lang=source_lang
+        )
+        read, options = [SubmittedArticle(article, RAW_TYPES[media])], {}
+    else:
+        raise UsageError(f"unsupported content type {media!r}: send JSON, Markdown, HTML or plain text")
+    submission = Submission(read, targets, options, principal.owner, idempotency_key)
+    job_id, created = await run_in_threadpool(jobs.submit_job, ctx.store, submission)
+    if created and ctx.runner is not None:
+        ctx.runner.wake()
+    return _submitted(job_id, created)
+
+
+@router.get("/jobs", summary="Recent jobs")
+def list_jobs(
+    request: Request, principal: Caller, limit: Annotated[int, Query(ge=1, le=500)] = 50
+) -> list[dict[str, Any]]:
+    return jobs.list_jobs(context_of(request).store, limit)
+
+
+@router.get("/jobs/{job_id}", summary="A job's status and progress")
+def get_job(job_id: str, request: Request, principal: Caller) -> dict[str, Any]:
+    return jobs.job_view(context_of(request).store, job_id)
+
+
+@router.get("/jobs/{job_id}/events", summary="Progress as server-sent events")
+async def job_events(job_id: str, request: Request, principal: Caller) -> Response:
+    """`event: progress` whenever the job changes, then `event: end` once it is done or failed."""
+    ctx = context_of(request)
+    first = await run_in_threadpool(jobs.job_view, ctx.store, job_id)  # 404 before the stream starts
+
+    async def stream() -> AsyncIterator[str]:
+        view, last = first, ""
+        while True:
+            data = json.dumps(view, ensure_ascii=False)
+            if data != last:
+                yield f"event: progress\ndata: {data}\n\n"
+                last = data
+            if view["status"] in ("done", "failed"):
+                yield f"event: end\ndata: {json.dumps({'status': view['status']})}\n\n"
+                return
+            if await request.is_disconnected():
+                return
+            await asyncio.sleep(0.5)
+            view = await run_in_threadpool(jobs.job_view, ctx.store, job_id)
+
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
+
+
+def _edition_json(stored: jobs.StoredEdition) -> dict[str, Any]:
+    return {
+        "id": stored.id,
+        "job_id": stored.job_id,
+        "review": stored.review,
+        "review_note": stored.review_note,
+        "revision": stored.revision,
+        "signature": stored.signature,
+        "edition": stored.edition.model_dump(mode="json"),
+    }
+
+
+@router.get("/jobs/{job_id}/editions", summary="A job's finished editions")
+def get_job_editions(job_id: str, request: Request, principal: Caller) -> list[dict[str, Any]]:
+    store = context_of(request).store
+    jobs.job_view(store, job_id)  # 404 for an unknown job
+    return [_edition_json(e) for e in jobs.job_editions(store, job_id)]
+
+
+@router.get("/editions/{edition_id}", summary="One edition with its QA findings and provenance")
+def get_edition(edition_id: str, request: Request, principal: Caller) -> dict[str, Any]:
+    return _edition_json(jobs.get_edition(context_of(request).store, edition_id))
+
+
+@router.get("/editions/{edition_id}/export", summary="Export an edition")
+def export(
+    edition_id: str,
+    request: Request,
+    principal: Caller,
+    format: Annotated[Format, Query()] = "md",
+) -> Response:
+    body, media, name = export_edition(jobs.get_edition(context_of(request).store, edition_id), format)
+    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.put("/editions/{edition_id}/blocks/{block_id}", summary="Correct one block")
+def put_block(
+    edition_id: str,
+    block_id: str,
+    edit: BlockEdit,
+    request: Request,
+    principal: Caller,
+) -> dict[str, Any]:
+    stored = edit_block(context_of(request), edition_id, block_id, edit.text, edit.revision)
+    return _edition_json(stored)
+
+
+@router.post("/editions/{edition_id}/review", summary="Approve or reject an edition")
+def review(edition_id: str, body: ReviewIn, request: Request, principal: Caller) -> dict[str, Any]:
+    store = context_of(request).store
+    jobs.set_review(store, edition_id, body.state, body.note)
+    return _edition_json(jobs.get_edition(store, edition_id))
+
+
+@router.get("/memory", summary="Translation memory size")
+def memory_stats(request: Request, principal: Caller) -> dict[str, Any]:
+    stats = context_of(request).memory.stats()
+    return {"entries": stats.entries, "by_origin": stats.by_origin}
+
+
+@router.get("/memory/tmx", summary="Export the translation memory as TMX")
+def memory_export(request: Request, principal: Caller, approved_only: bool = False) -> Response:
+    data = context_of(request).memory.export_tmx(approved_only=approved_only)
+    return Response(
+        data,
+        media_type="application/x-tmx+xml",
+        headers={"Content-Disposition": 'attachment; filename="memory.tmx"'},
+    )
+
+
+@router.post("/memory/tmx", summary="Import a TMX file (entries become approved)")
+async def memory_import(request: Request, principal: Caller) -> dict[str, int]:
+    data = await request.body()
+    imported = await run_in_threadpool(context_of(request).memory.import_tmx, data)
+    return {"imported": imported}

@@ -1,0 +1,147 @@
+"""The FastAPI application: API routes, review pages, health and metrics, one error handler."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from editions import __version__
+from editions.errors import EditionsError, InputError, InputTooLargeError, UsageError
+from editions.service import observe
+from editions.service.context import ServiceConfig, ServiceContext
+from editions.service.security import AuthError, RateLimiter
+from editions.store.jobs import IdempotencyConflictError, NotFoundError, StaleEditError
+
+STATIC = Path(__file__).parent / "static"
+
+
+def _status_for(err: EditionsError) -> int:
+    if isinstance(err, NotFoundError):
+        return 404
+    if isinstance(err, IdempotencyConflictError | StaleEditError):
+        return 409
+    if isinstance(err, InputTooLargeError):
+        return 413
+    if isinstance(err, InputError | UsageError):
+        return 422
+    return 500
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/v1/") and "text/html" in request.headers.get("accept", "")
+
+
+def _document_raw_bodies(app: FastAPI, schemas: dict[str, Any]) -> None:
+    from fastapi.openapi.utils import get_openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes
+            )
+            schema.setdefault("components", {}).setdefault("schemas", {}).update(schemas)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def create_app(config: ServiceConfig | None = None, *, ctx: ServiceContext | None = None) -> FastAPI:
+    """The service on `config`'s store; its workers start and stop with the app."""
+    config = config or ServiceConfig()
+    context = ctx or ServiceContext.open(config)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if context.runner is None and config.workers > 0:
+            from editions.service.worker import JobRunner
+
+            context.runner = JobRunner(context)
+        if context.runner is not None:
+            context.runner.start()
+        observe.log(
+            "service.start",
+            version=__version__,
+            keys_required=config.keys_required,
+            workers=config.workers,
+            database=context.store.dialect,
+        )
+        try:
+            yield
+        finally:
+            if context.runner is not None:
+                context.runner.stop()
+            observe.log("service.stop")
+
+    app = FastAPI(
+        title="editions",
+        version=__version__,
+        description="Faithful editions of news articles: submit, follow, review, approve, export.",
+        lifespan=lifespan,
+    )
+    app.state.ctx = context
+    app.state.limiter = RateLimiter()
+    observe.install(app, config)
+
+    @app.exception_handler(AuthError)
+    async def auth_error(request: Request, err: AuthError) -> Response:
+        if err.status == 401 and _wants_html(request):
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        headers = {"Retry-After": str(max(1, round(err.retry_after)))} if err.retry_after else None
+        return JSONResponse({"error": err.message}, status_code=err.status, headers=headers)
+
+    @app.exception_handler(EditionsError)
+    async def editions_error(request: Request, err: EditionsError) -> Response:
+        status = _status_for(err)
+        if status == 500:
+            observe.log("error", level="error", path=request.url.path, error=str(err))
+        if _wants_html(request):
+            from editions.service.review import error_page
+
+            return error_page(request, status, str(err))
+        return JSONResponse({"error": str(err)}, status_code=status)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, err: RequestValidationError) -> Response:
+        problems = [
+            f"{'.'.join(str(p) for p in e.get('loc', ()) if p != 'body')}: {e.get('msg')}"
+            for e in err.errors()
+        ]
+        return JSONResponse({"error": "invalid request", "problems": problems[:20]}, status_code=422)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> JSONResponse:
+        try:
+            with context.store.session() as session:
+                session.connection().exec_driver_sql("SELECT 1")
+        except Exception as err:
+            return JSONResponse({"status": "error", "database": str(err)[:200]}, status_code=503)
+        runner = context.runner
+        return JSONResponse(
+            {
+                "status": "ok",
+                "version": __version__,
+                "database": context.store.dialect,
+                "workers": runner.alive() if runner else 0,
+            }
+        )
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics() -> PlainTextResponse:
+        body, media = observe.metrics_payload(context)
+        return PlainTextResponse(body, media_type=media)
+
+    from editions.service import api, review
+
+    app.include_router(api.router)
+    _document_raw_bodies(app, api.openapi_schemas())
+    app.include_router(review.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app

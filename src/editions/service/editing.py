@@ -1,0 +1,78 @@
+"""What an editor does to an edition, shared by the API and the review page."""
+
+from __future__ import annotations
+
+from editions.document import plain_text
+from editions.errors import UsageError
+from editions.pipeline import MemoryKey, segment_contexts
+from editions.qa import BlockPair, QaContext, check_block
+from editions.render import EXTENSIONS, FORMATS, render_edition
+from editions.segment import segments
+from editions.service.context import ServiceContext
+from editions.store.jobs import StoredEdition, get_edition, save_edition
+
+MAX_BLOCK_CHARS = 20_000
+
+
+def edit_block(
+    ctx: ServiceContext, edition_id: str, block_id: str, text: str, expected_revision: int | None = None
+) -> StoredEdition:
+    """Replace one block's translation, re-run QA on it, and keep the correction in the memory."""
+    text = text.replace("\r\n", "\n").strip()
+    if not text:
+        raise UsageError("a block cannot be empty; reject the edition instead")
+    if len(text) > MAX_BLOCK_CHARS:
+        raise UsageError(f"a block is limited to {MAX_BLOCK_CHARS} characters")
+    if "\x00" in text:
+        raise UsageError("the text contains a NUL character")
+    stored = get_edition(ctx.store, edition_id)
+    edition, article = stored.edition, stored.article
+    source = {s.id: s for s in segments(article)}
+    if block_id not in source:
+        raise UsageError(f"no block {block_id!r} in this edition")
+    segment = source[block_id]
+    qa = QaContext(edition.source_lang, edition.target_lang, ctx.glossary)
+    findings = check_block(BlockPair(block_id, segment.text, text, segment.marks), qa)
+    note = "edited by an editor"
+    if block_id == "headline":
+        edition.headline = text
+        edition.findings = [f for f in edition.findings if f.block_id != "headline"] + findings
+    elif block_id in ("standfirst", "dateline"):
+        setattr(edition, block_id, text)
+        edition.findings = [f for f in edition.findings if f.block_id != block_id] + findings
+    else:
+        block = next(b for b in edition.blocks if b.source_id == block_id)
+        block.text = text
+        block.findings = findings
+        if note not in block.notes:
+            block.notes.append(note)
+    stored.revision = save_edition(ctx.store, stored, block_id, expected_revision)
+    context = segment_contexts(article)[block_id]
+    ctx.memory.correct(MemoryKey(edition.source_lang, edition.target_lang, segment.text, context), text)
+    return stored
+
+
+def block_source_and_text(stored: StoredEdition) -> list[tuple[str, str, str, str]]:
+    """(block id, kind, source text, translated text) in reading order, headline first."""
+    edition = stored.edition
+    translated = {
+        "headline": edition.headline,
+        "standfirst": edition.standfirst,
+        "dateline": edition.dateline,
+    }
+    translated.update({b.source_id: b.text for b in edition.blocks})
+    return [(s.id, s.kind, s.text, translated.get(s.id) or "") for s in segments(stored.article)]
+
+
+def export_edition(stored: StoredEdition, fmt: str) -> tuple[str, str, str]:
+    """(body, media type, file name) of the edition in `fmt` (text, md, html, json)."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}; choose {', '.join(FORMATS)}")
+    media = {"text": "text/plain", "md": "text/markdown", "html": "text/html", "json": "application/json"}
+    body = render_edition(stored.edition, fmt)
+    name = f"{stored.edition.article_id}.{stored.edition.target_lang}.{EXTENSIONS[fmt]}"
+    return body, f"{media[fmt]}; charset=utf-8", name
+
+
+def plain(text: str) -> str:
+    return plain_text(text)

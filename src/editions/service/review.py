@@ -1,0 +1,500 @@
+"""The review page: jobs, their progress, and each edition side by side with its source.
+
+Server-rendered with Jinja2 (autoescape on, and nothing from an article is ever marked safe): every
+page works with plain HTML forms, and /static/review.js only adds conveniences. QA findings are
+highlighted at their offsets in the plain text (placeholder tags removed), computed here as runs of
+text that the templates escape. Article links are shown as text, never followed. Every page carries a
+strict Content-Security-Policy, so even a slip in escaping could not run an inline script.
+
+    GET  /                                  job list
+    GET  /jobs/{job_id}                     progress per article × language, links to editions
+    GET  /editions/{id}                     the edition: source | translation | QA, one row per block
+    POST /editions/{id}/blocks/{block_id}   save an edited block (re-runs QA, teaches the memory)
+    POST /editions/{id}/approve|reject      set the review state
+    GET  /editions/{id}/export/{fmt}        text, md, html or json as an attachment
+    GET  /login, POST /login, POST /logout  the API key as an HttpOnly SameSite=Strict cookie
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import pairwise
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote, urlsplit
+
+import jinja2
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+
+from editions.document import PLACEHOLDER_RE, Mark, QaFinding, plain_text, spans
+from editions.errors import UsageError
+from editions.render import FORMATS
+from editions.segment import segments
+from editions.service.context import ServiceContext
+from editions.service.editing import MAX_BLOCK_CHARS, block_source_and_text, edit_block, export_edition
+from editions.service.security import COOKIE, Principal, authenticate, context_of
+from editions.store.jobs import (
+    NotFoundError,
+    StaleEditError,
+    StoredEdition,
+    get_edition,
+    job_view,
+    list_jobs,
+    set_review,
+)
+from editions.store.keys import verify_key
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+PAGE_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
+# A downloaded export opened in the browser may show the article, but never run or fetch anything.
+EXPORT_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+COOKIE_MAX_AGE = 12 * 3600
+MAX_NOTE_CHARS = 2000
+SEVERITIES = ("error", "warning", "info")
+FORMAT_LABELS = {"text": "Text", "md": "Markdown", "html": "HTML", "json": "JSON"}
+LANGUAGE_NAMES = {"en": "English", "fr": "French", "vi": "Vietnamese"}
+# What a redirect back to the edition says; only these fixed texts can appear (no echo of the URL).
+NOTICES = {
+    "saved": "Saved. QA re-checked this block and the correction went into the translation memory.",
+    "approved": "Edition approved.",
+    "rejected": "Edition rejected.",
+}
+
+_env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+templates = Jinja2Templates(env=_env)
+
+router = APIRouter(include_in_schema=False)
+
+Auth = Annotated[Principal, Depends(authenticate)]
+
+
+# --- highlighting ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A stretch of plain text, highlighted when QA findings cover it."""
+
+    text: str
+    severity: str | None = None  # the gravest covering finding's severity
+    title: str = ""  # the covering findings' messages
+    refs: str = ""  # space-separated finding anchors ("b1-1 b1-2"), for the script's hover links
+
+
+@dataclass(frozen=True)
+class InlineRun:
+    """One inline span of a block (plain, em, strong or link) split into pieces."""
+
+    kind: str | None
+    href: str | None  # a link's target, shown as text only
+    pieces: list[Piece]
+
+
+@dataclass(frozen=True)
+class Highlight:
+    start: int
+    end: int
+    finding: QaFinding
+    ref: str
+
+
+def highlighted(text: str, marks: dict[str, Mark], highlights: list[Highlight]) -> list[InlineRun]:
+    """`text` (with placeholder tags) as inline runs whose pieces carry the highlights.
+
+    Highlight offsets are offsets in `plain_text(text)`; ones outside it are ignored."""
+    length = len(plain_text(text))
+    valid = [h for h in highlights if 0 <= h.start < h.end <= length]
+    rank = {severity: i for i, severity in enumerate(SEVERITIES)}
+    out: list[InlineRun] = []
+    offset = 0
+    for name, segment in spans(text):
+        start, end = offset, offset + len(segment)
+        offset = end
+        if not segment:
+            continue
+        cuts = sorted({start, end} | {x for h in valid for x in (h.start, h.end) if start < x < end})
+        pieces: list[Piece] = []
+        for a, b in pairwise(cuts):
+            covering = [h for h in valid if h.start <= a and b <= h.end]
+            chunk = segment[a - start : b - start]
+            if not covering:
+                pieces.append(Piece(chunk))
+                continue
+            severity = min((h.finding.severity for h in covering), key=lambda s: rank.get(s, 9))
+            title = " · ".join(dict.fromkeys(h.finding.message for h in covering))
+            pieces.append(Piece(chunk, severity, title, " ".join(h.ref for h in covering)))
+        mark = marks.get(name) if name else None
+        kind = mark.kind if mark else None
+        href = mark.href if mark is not None and mark.kind == "link" else None
+        out.append(InlineRun(kind, href, pieces))
+    return out
+
+
+# --- the edition as rows ---------------------------------------------------------------------------
+
+
+@dataclass
+class FindingView:
+    ref: str
+    finding: QaFinding
+    highlighted: bool
+
+
+@dataclass
+class Row:
+    id: str
+    kind: str
+    source_text: str
+    text: str  # the translation with its placeholder tags, as the editor edits it
+    source: list[InlineRun]
+    target: list[InlineRun]
+    findings: list[FindingView]
+    links: list[tuple[str, str, str]]  # (tag, link text, href)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def tagged(self) -> bool:
+        return bool(PLACEHOLDER_RE.search(self.text))
+
+    @property
+    def text_rows(self) -> int:
+        return max(2, min(14, len(self.text) // 60 + 2))
+
+    @property
+    def worst(self) -> str | None:
+        for severity in SEVERITIES:
+            if any(f.finding.severity == severity and not f.finding.fixed for f in self.findings):
+                return severity
+        return None
+
+
+def edition_rows(stored: StoredEdition) -> list[Row]:
+    """One row per segment in reading order: headline, standfirst, dateline, then the body blocks."""
+    edition = stored.edition
+    source_marks = {s.id: s.marks for s in segments(stored.article)}
+    blocks = {b.source_id: b for b in edition.blocks}
+    rows: list[Row] = []
+    for block_id, kind, source_text, text in block_source_and_text(stored):
+        block = blocks.get(block_id)
+        found = (
+            block.findings if block is not None else [f for f in edition.findings if f.block_id == block_id]
+        )
+        views: list[FindingView] = []
+        source_hl: list[Highlight] = []
+        target_hl: list[Highlight] = []
+        for i, finding in enumerate(found, 1):
+            ref = f"{block_id}-{i}"
+            if finding.source_span:
+                source_hl.append(Highlight(*finding.source_span, finding, ref))
+            if finding.target_span:
+                target_hl.append(Highlight(*finding.target_span, finding, ref))
+            views.append(FindingView(ref, finding, bool(finding.source_span or finding.target_span)))
+        marks = source_marks.get(block_id, {})
+        target_marks = block.marks if block is not None else {}
+        inner = dict(spans(source_text))
+        links = [
+            (name, inner.get(name, ""), mark.href or "")
+            for name, mark in marks.items()
+            if mark.kind == "link"
+        ]
+        rows.append(
+            Row(
+                id=block_id,
+                kind=kind,
+                source_text=source_text,
+                text=text,
+                source=highlighted(source_text, marks, source_hl),
+                target=highlighted(text, target_marks, target_hl),
+                findings=views,
+                links=links,
+                notes=list(block.notes) if block is not None else [],
+            )
+        )
+    return rows
+
+
+# --- responses -------------------------------------------------------------------------------------
+
+
+def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    principal: Principal | None = getattr(request.state, "principal", None)
+    ctx = context_of(request)
+    base = {
+        "principal": principal,
+        "keys_required": ctx.config.keys_required,
+        "title": "",
+    }
+    return templates.TemplateResponse(
+        request, name, {**base, **context}, status_code=status, headers=PAGE_HEADERS
+    )
+
+
+def error_page(
+    request: Request,
+    status: int,
+    message: str,
+    *,
+    back: tuple[str, str] | None = None,
+    kept_text: str | None = None,
+) -> Response:
+    """An HTML error page with `status`; `back` is a (local url, label) link, `kept_text` the editor's
+    unsaved text, shown again so a conflict does not lose their work."""
+    titles = {
+        400: "Bad request",
+        401: "Sign-in needed",
+        403: "Not allowed",
+        404: "Not found",
+        409: "Edit conflict",
+        413: "Too large",
+        422: "Cannot do that",
+        429: "Slow down",
+    }
+    context = {
+        "title": titles.get(status, "Something went wrong"),
+        "status": status,
+        "message": message,
+        "back": back,
+        "kept_text": kept_text,
+    }
+    return _page(request, "error.html", context, status)
+
+
+def _status(err: UsageError) -> int:
+    if isinstance(err, NotFoundError):
+        return 404
+    if isinstance(err, StaleEditError):
+        return 409
+    return 422
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _when(value: str | datetime | None) -> str:
+    """An ISO timestamp as "2024-05-01 14:03 UTC" ('' for None)."""
+    if value is None:
+        return ""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.strftime("%Y-%m-%d %H:%M") + (" UTC" if not moment.utcoffset() else moment.strftime(" %z"))
+
+
+def _language(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code)
+
+
+_env.filters["when"] = _when
+_env.filters["language"] = _language
+_env.filters["plain"] = plain_text
+_env.filters["urlpart"] = lambda value: quote(str(value), safe="")
+_env.globals["FORMATS"] = FORMATS
+_env.globals["FORMAT_LABELS"] = FORMAT_LABELS
+
+
+def _edition_url(edition_id: str, notice: str | None = None, anchor: str | None = None) -> str:
+    url = f"/editions/{quote(edition_id, safe='')}"
+    if notice:
+        url += f"?notice={notice}"
+    if anchor:
+        url += f"#{quote(anchor, safe='')}"
+    return url
+
+
+def _local_path(target: str | None) -> str:
+    """`target` if it is a path on this site ("/…", not "//…" or "/\\…"), else "/"."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    if re.search(r"[\x00-\x20\x7f]", target):
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return "/"
+    return target
+
+
+# --- pages -----------------------------------------------------------------------------------------
+
+
+@router.get("/")
+def jobs_page(request: Request, principal: Auth) -> Response:
+    ctx = context_of(request)
+    jobs = list_jobs(ctx.store, limit=100)
+    return _page(request, "jobs.html", {"title": "Jobs", "jobs": jobs})
+
+
+@router.get("/jobs/{job_id}")
+def job_page(request: Request, job_id: str, principal: Auth) -> Response:
+    ctx = context_of(request)
+    try:
+        job = job_view(ctx.store, job_id)
+    except UsageError as err:
+        return error_page(request, _status(err), str(err), back=("/", "All jobs"))
+    live = job["status"] in ("queued", "running")
+    headline = next((a["headline"] for a in job["articles"] if a["headline"]), None)
+    return _page(request, "job.html", {"title": headline or f"Job {job_id[:8]}", "job": job, "live": live})
+
+
+def _load(ctx: ServiceContext, edition_id: str) -> StoredEdition:
+    return get_edition(ctx.store, edition_id)
+
+
+@router.get("/editions/{edition_id}")
+def edition_page(request: Request, edition_id: str, principal: Auth, notice: str | None = None) -> Response:
+    ctx = context_of(request)
+    try:
+        stored = _load(ctx, edition_id)
+    except UsageError as err:
+        return error_page(request, _status(err), str(err), back=("/", "All jobs"))
+    rows = edition_rows(stored)
+    counts = {
+        severity: sum(
+            f.finding.severity == severity and not f.finding.fixed for r in rows for f in r.findings
+        )
+        for severity in SEVERITIES
+    }
+    first_issue = next((r.id for r in rows if r.worst in ("error", "warning")), None)
+    context = {
+        "title": stored.edition.headline or stored.edition.source_headline,
+        "stored": stored,
+        "edition": stored.edition,
+        "rows": rows,
+        "counts": counts,
+        "first_issue": first_issue,
+        "notice": NOTICES.get(notice or ""),
+        "max_block_chars": MAX_BLOCK_CHARS,
+        "max_note_chars": MAX_NOTE_CHARS,
+    }
+    return _page(request, "edition.html", context)
+
+
+@router.post("/editions/{edition_id}/blocks/{block_id}")
+def save_block(
+    request: Request,
+    edition_id: str,
+    block_id: str,
+    principal: Auth,
+    text: Annotated[str, Form()] = "",
+    revision: Annotated[int | None, Form()] = None,
+) -> Response:
+    ctx = context_of(request)
+    back = (_edition_url(edition_id, anchor=f"block-{block_id}"), "Back to the edition")
+    try:
+        stored = edit_block(ctx, edition_id, block_id, text, revision)
+    except UsageError as err:
+        kept = text if not isinstance(err, NotFoundError) else None
+        return error_page(request, _status(err), str(err), back=back, kept_text=kept)
+    return _see_other(_edition_url(stored.id, "saved", f"block-{block_id}"))
+
+
+def _review(request: Request, edition_id: str, state: str, note: str | None) -> Response:
+    ctx = context_of(request)
+    back = (_edition_url(edition_id), "Back to the edition")
+    note = (note or "").strip() or None
+    if note is not None and len(note) > MAX_NOTE_CHARS:
+        return error_page(request, 422, f"a note is limited to {MAX_NOTE_CHARS} characters", back=back)
+    try:
+        set_review(ctx.store, edition_id, state, note)
+    except UsageError as err:
+        return error_page(request, _status(err), str(err), back=back)
+    return _see_other(_edition_url(edition_id, state, "review"))
+
+
+@router.post("/editions/{edition_id}/approve")
+def approve(
+    request: Request, edition_id: str, principal: Auth, note: Annotated[str, Form()] = ""
+) -> Response:
+    return _review(request, edition_id, "approved", note)
+
+
+@router.post("/editions/{edition_id}/reject")
+def reject(request: Request, edition_id: str, principal: Auth, note: Annotated[str, Form()] = "") -> Response:
+    return _review(request, edition_id, "rejected", note)
+
+
+@router.get("/editions/{edition_id}/export/{fmt}")
+def export(request: Request, edition_id: str, fmt: str, principal: Auth) -> Response:
+    ctx = context_of(request)
+    try:
+        body, media, name = export_edition(_load(ctx, edition_id), fmt)
+    except UsageError as err:
+        return error_page(request, _status(err), str(err), back=(_edition_url(edition_id), "Back"))
+    safe_name = re.sub(r"[^A-Za-z0-9._-]", "_", name)
+    headers = {**EXPORT_HEADERS, "Content-Disposition": f'attachment; filename="{safe_name}"'}
+    return Response(body, media_type=media, headers=headers)
+
+
+# --- signing in ------------------------------------------------------------------------------------
+
+
+def _login_form(request: Request, next_url: str, error: str | None = None, status: int = 200) -> Response:
+    context = {"title": "Sign in", "next_url": next_url, "error": error}
+    return _page(request, "login.html", context, status)
+
+
+@router.get("/login")
+def login_page(request: Request, next: str | None = None) -> Response:
+    return _login_form(request, _local_path(next))
+
+
+@router.post("/login")
+async def login(
+    request: Request,
+    key: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    target = _local_path(next)
+    origin = request.headers.get("origin")
+    if origin is not None and (origin == "null" or urlsplit(origin).netloc != request.headers.get("host")):
+        return error_page(request, 403, "cross-site sign-in refused")
+    ctx = context_of(request)
+    secret = key.strip()
+    found = await run_in_threadpool(verify_key, ctx.store, secret) if secret else None
+    if found is None:
+        return _login_form(request, target, "That key is unknown or has been revoked.", 401)
+    response = _see_other(target)
+    response.set_cookie(
+        COOKIE,
+        secret,
+        max_age=COOKIE_MAX_AGE,
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, principal: Auth) -> Response:
+    response = _see_other("/login")
+    response.delete_cookie(
+        COOKIE, path="/", httponly=True, samesite="strict", secure=request.url.scheme == "https"
+    )
+    return response

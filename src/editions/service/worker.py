@@ -1,0 +1,163 @@
+"""Background workers: claim a task, translate it under a renewed lease, finish it exactly once.
+
+Every finished segment goes into the translation memory as soon as it is written, so a task whose
+worker died (kill -9, power cut) resumes where it stopped: the next worker finds the finished
+segments in the memory and calls the engine only for the rest. On a clean shutdown a worker stops
+between two segments and hands its task back at once.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Any
+
+from editions.engines import create_engine
+from editions.engines.base import Engine, EngineOptions
+from editions.errors import EditionsError
+from editions.pipeline import Pipeline
+from editions.service import observe
+from editions.service.context import ServiceContext
+from editions.store.jobs import (
+    ClaimedTask,
+    claim_task,
+    complete_task,
+    fail_task,
+    reclaim_orphans,
+    record_progress,
+    release_task,
+    renew_lease,
+    worker_identity,
+)
+
+# What a job may choose per request; the engine, model and server are the operator's choice.
+JOB_OPTIONS = ("temperature", "seed")
+
+
+class _Stopping(Exception):
+    """Raised between two segments when the service shuts down."""
+
+
+class JobRunner:
+    """`config.workers` threads sharing one engine per distinct set of job options."""
+
+    def __init__(self, ctx: ServiceContext, engine: Engine | None = None) -> None:
+        self.ctx = ctx
+        self._engine_override = engine
+        self._engines: dict[str, Engine] = {}
+        self._engines_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        released = reclaim_orphans(self.ctx.store)
+        if released:
+            observe.log("worker.reclaimed", tasks=released)
+        self._stop.clear()
+        for n in range(max(0, self.ctx.config.workers)):
+            thread = threading.Thread(target=self._loop, name=f"editions-worker-{n}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def wake(self) -> None:
+        """A job was just submitted here: look now rather than at the next poll."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 60.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(max(0.1, deadline - time.monotonic()))
+        self._threads = [t for t in self._threads if t.is_alive()]
+        with self._engines_lock:
+            for engine in self._engines.values():
+                engine.close()
+            self._engines.clear()
+
+    def alive(self) -> int:
+        return sum(t.is_alive() for t in self._threads)
+
+    def _engine_for(self, options: dict[str, Any]) -> Engine:
+        if self._engine_override is not None:
+            return self._engine_override
+        chosen = {k: options[k] for k in JOB_OPTIONS if k in options}
+        key = json.dumps(chosen, sort_keys=True)
+        with self._engines_lock:
+            if key not in self._engines:
+                merged = self.ctx.config.engine.model_dump() | chosen
+                self._engines[key] = create_engine(EngineOptions.model_validate(merged))
+            return self._engines[key]
+
+    def _loop(self) -> None:
+        owner = worker_identity()
+        while not self._stop.is_set():
+            try:
+                task = claim_task(self.ctx.store, owner, self.ctx.config.lease_s)
+            except Exception as err:
+                observe.log("worker.claim_failed", level="error", error=str(err)[:300])
+                self._stop.wait(max(1.0, self.ctx.config.poll_s))
+                continue
+            if task is None:
+                self._wake.wait(self.ctx.config.poll_s)
+                self._wake.clear()
+                continue
+            self.run_task(task, owner)
+
+    def run_task(self, task: ClaimedTask, owner: str) -> None:
+        started = time.perf_counter()
+        observe.log("task.start", task=task.id, job=task.job_id, lang=task.target_lang, attempt=task.attempts)
+        done = threading.Event()
+        heartbeat = threading.Thread(target=self._heartbeat, args=(task, owner, done), daemon=True)
+        heartbeat.start()
+        try:
+            pipeline = Pipeline(
+                self._engine_for(task.options), glossary=self.ctx.glossary, memory=self.ctx.memory
+            )
+
+            def progress(_lang: str, finished: int, total: int) -> None:
+                record_progress(self.ctx.store, task.id, owner, finished, total)
+                if self._stop.is_set() and finished < total:
+                    raise _Stopping
+
+            article = task.article
+            edition = pipeline.translate_one(article, task.target_lang, article.source_lang or "en", progress)
+            edition_id = complete_task(self.ctx.store, task, owner, edition)
+            observe.ENGINE_CALLS.inc(edition.timings.engine_calls)
+            observe.MEMORY_HITS.inc(edition.timings.memory_hits)
+            observe.TASKS.labels("done" if edition_id else "lost_lease").inc()
+            observe.SEGMENT_SECONDS.observe(time.perf_counter() - started)
+            observe.log(
+                "task.done",
+                task=task.id,
+                job=task.job_id,
+                edition=edition_id,
+                engine_calls=edition.timings.engine_calls,
+                memory_hits=edition.timings.memory_hits,
+                s=round(time.perf_counter() - started, 2),
+            )
+        except _Stopping:
+            release_task(self.ctx.store, task, owner)
+            observe.log("task.released", task=task.id, reason="shutdown")
+        except EditionsError as err:
+            fail_task(self.ctx.store, task, owner, err)
+            observe.TASKS.labels("failed").inc()
+            observe.log("task.failed", level="warning", task=task.id, error=str(err))
+        except Exception as err:
+            fail_task(self.ctx.store, task, owner, err)
+            observe.TASKS.labels("failed").inc()
+            observe.log("task.crashed", level="error", task=task.id, error=repr(err)[:300])
+        finally:
+            done.set()
+            heartbeat.join(timeout=5)
+
+    def _heartbeat(self, task: ClaimedTask, owner: str, done: threading.Event) -> None:
+        interval = max(0.2, self.ctx.config.lease_s / 3)
+        while not done.wait(interval):
+            try:
+                if not renew_lease(self.ctx.store, task.id, owner, self.ctx.config.lease_s):
+                    return  # someone else holds it now; completion will notice
+            except Exception as err:
+                observe.log("worker.heartbeat_failed", level="warning", task=task.id, error=str(err)[:200])
