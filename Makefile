@@ -6,7 +6,7 @@ EXAMPLE ?= examples/port-strike.md
 PORT    ?= 8000
 TO      ?= fr,vi
 
-.PHONY: install model demo serve test lint typecheck test-fast bench clean
+.PHONY: install model demo serve screenshot test lint typecheck test-fast bench clean
 
 # llama-cpp-python compiles from source the first time (~8 min on 2 cores); pip caches the wheel.
 $(BIN)/.installed: pyproject.toml
@@ -45,6 +45,10 @@ test: model lint typecheck
 # Without the real-model tests: seconds, for the edit loop.
 test-fast: install
 	$(BIN)/pytest -q -m 'not model'
+
+# Rewrite docs/review-page.png (the README's picture of the review page) from the browser test.
+screenshot: install
+	EDITIONS_UPDATE_SCREENSHOT=1 $(BIN)/pytest -q tests/service/test_browser.py -k screenshot
 
 bench: model
 	$(BIN)/python benchmarks/pipeline_overhead.py

@@ -6,6 +6,7 @@ hostile articles that try to run script, and the screenshot in docs/review-page.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "review-page.png"
+# docs/review-page.png is what the README shows; it is rewritten only when asked (make screenshot), so
+# that a test run leaves the checkout clean. Otherwise the screenshot goes to the test's tmp folder.
+DOCS_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "review-page.png"
+UPDATE_SCREENSHOT = os.environ.get("EDITIONS_UPDATE_SCREENSHOT") == "1"
 
 
 @pytest.fixture(scope="module")
@@ -264,9 +268,10 @@ SCREENSHOT_FR = {
 }
 
 
-def test_screenshot_of_an_edition(live: LiveService, page: Any) -> None:
+def test_screenshot_of_an_edition(live: LiveService, page: Any, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
+    screenshot = DOCS_SCREENSHOT if UPDATE_SCREENSHOT else tmp_path / "review-page.png"
     _, edition_id = seed_edition(live.ctx, SCREENSHOT_ARTICLE, "fr", SCREENSHOT_FR)
     page.goto(f"{live.url}/editions/{edition_id}")
     expect(page.locator("tr#block-b1 td.tgt mark.qa-error")).to_have_text("4 mars")
@@ -274,7 +279,6 @@ def test_screenshot_of_an_edition(live: LiveService, page: Any) -> None:
     page.locator("tr#block-b5 summary", has_text="Edit").click()  # one open edit form, as in use
     page.mouse.move(0, 0)
     page.evaluate("window.scrollTo(0, 0)")  # the sticky column headers belong at the top
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT), full_page=True)
-    assert SCREENSHOT.stat().st_size < 400_000
+    page.screenshot(path=str(screenshot), full_page=True)
+    assert 10_000 < screenshot.stat().st_size < 400_000
     assert page.console_errors == []
