@@ -394,7 +394,13 @@ def _get(
     """One GET to the first checked address that accepts the connection; the body only if not 3xx."""
     import httpx
 
-    headers = {"Host": resolved.host_header, "User-Agent": _USER_AGENT, "Accept": _ACCEPT}
+    # identity: a compressed body could expand far past max_bytes inside one network read
+    headers = {
+        "Host": resolved.host_header,
+        "User-Agent": _USER_AGENT,
+        "Accept": _ACCEPT,
+        "Accept-Encoding": "identity",
+    }
     last_error: httpx.ConnectError | None = None
     for address in resolved.addresses:
         remaining = deadline - time.monotonic()
