@@ -135,3 +135,48 @@ def test_kill_9_mid_job_then_restart_finishes_every_edition_exactly_once(
     assert resumed.engine_calls >= 1
     assert "Traceback" not in log.read_text()
     store.close()
+
+
+@pytest.mark.model
+def test_a_clean_shutdown_hands_the_task_back_and_the_restart_finishes_it(
+    tmp_path: Path, default_model_path: Path
+) -> None:
+    db_url = f"sqlite:///{tmp_path / 'editions.db'}"
+    log = tmp_path / "server.log"
+    port = free_port()
+    server = _start(port, db_url, log)
+    try:
+        response = httpx.post(
+            f"http://127.0.0.1:{port}/v1/articles", json={"text": ARTICLES[0], "targets": ["vi"]}, timeout=30
+        )
+        job_id = response.json()["job_id"]
+        deadline = time.monotonic() + 300
+        while (state := _job(port, job_id)["articles"][0]["languages"]["vi"])["segments_done"] < 1:
+            assert time.monotonic() < deadline and state["status"] != "done"
+            time.sleep(0.05)
+        server.send_signal(signal.SIGTERM)
+        # uvicorn shuts down gracefully, then re-raises the signal it caught: -15 is a clean exit here
+        assert server.wait(timeout=120) in (0, -signal.SIGTERM)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    store = Store(db_url)
+    with store.session() as session:
+        [task] = session.scalars(select(TaskRow)).all()
+        editions = session.scalar(select(func.count()).select_from(EditionRow))
+    assert (task.status, task.lease_owner, task.attempts, editions) == ("pending", None, 0, 0)
+
+    port = free_port()
+    server = _start(port, db_url, log)
+    try:
+        deadline = time.monotonic() + 300
+        while (job := _job(port, job_id))["status"] != "done":
+            assert time.monotonic() < deadline and job["status"] != "failed", job
+            time.sleep(0.2)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+    vi = job["articles"][0]["languages"]["vi"]
+    assert vi["attempts"] == 1 and vi["memory_hits"] >= 1  # the finished segments were not redone
+    assert '"event": "task.released"' in log.read_text()
+    store.close()
