@@ -75,6 +75,16 @@ def test_serve_beyond_loopback_needs_a_key_first(tmp_path: Path) -> None:
     assert bad_db.returncode == 74 and "hunter2" not in bad_db.stderr and "Traceback" not in bad_db.stderr
 
 
+def test_serve_loads_the_model_before_listening(tmp_path: Path) -> None:
+    """A model that cannot be loaded stops the server at start, not each task later."""
+    db = f"sqlite:///{tmp_path / 'e.db'}"
+    missing = editions(
+        "serve", "--port", str(free_port()), "--db", db, "--model", str(tmp_path / "none.gguf")
+    )
+    assert missing.returncode == 69
+    assert "model file not found" in missing.stderr and "Traceback" not in missing.stderr
+
+
 def test_serve_logs_one_json_object_per_line(tmp_path: Path) -> None:
     port = free_port()
     log = tmp_path / "server.log"

@@ -141,6 +141,17 @@ def test_an_article_sent_twice_is_stored_once(store: Store) -> None:
         assert session.scalar(select(func.count()).select_from(TaskRow)) == 3
 
 
+def test_each_submission_keeps_its_own_source_language(store: Store) -> None:
+    """The article row is shared by content id; the language a submission gave is its task's own."""
+    english = article(1).model_copy(update={"source_lang": "en"})
+    submit(store, [english], ["fr"])
+    submit(store, [english.model_copy(update={"source_lang": "de"})], ["fr"])
+    first, second = claim_task(store, "w1", 30), claim_task(store, "w1", 30)
+    assert first is not None and second is not None
+    assert first.article.id == second.article.id
+    assert (first.article.source_lang, second.article.source_lang) == ("en", "de")
+
+
 def test_a_job_needs_an_article(store: Store) -> None:
     with pytest.raises(UsageError):
         submit_job(store, Submission([], ["fr"]))

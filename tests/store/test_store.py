@@ -12,6 +12,7 @@ from editions.store.db import Store, redact
 from editions.store.keys import create_key, list_keys, revoke_key, verify_key
 from editions.store.schema import ApiKeyRow, Base, MemoryRow
 
+HEAD = "0002"
 TABLES = {"alembic_version", "api_keys", "articles", "editions", "findings", "jobs", "memory", "tasks"}
 
 
@@ -30,7 +31,7 @@ def test_migrating_an_empty_database_creates_every_table_at_head(db_url: str) ->
     try:
         assert set(store.tables()) == TABLES
         assert set(Base.metadata.tables) == TABLES - {"alembic_version"}
-        assert _head(store) == ["0001"]
+        assert _head(store) == [HEAD]
         # every column the ORM maps is there (the migration and schema.py agree)
         inspector = inspect(store.engine)
         for name, table in Base.metadata.tables.items():
@@ -48,7 +49,7 @@ def test_migrating_twice_is_a_no_op(db_url: str) -> None:
         store.migrate()
         store.migrate()
         assert set(store.tables()) == TABLES
-        assert _head(store) == ["0001"]
+        assert _head(store) == [HEAD]
         with store.session() as session:
             assert session.scalars(select(MemoryRow.target_text)).all() == ["b"]
     finally:
@@ -56,7 +57,7 @@ def test_migrating_twice_is_a_no_op(db_url: str) -> None:
     # and a second Store on the same database migrates nothing either
     again = Store(db_url)
     try:
-        assert _head(again) == ["0001"]
+        assert _head(again) == [HEAD]
     finally:
         again.close()
 
@@ -185,5 +186,41 @@ def test_revoking_a_key_by_id(db_url: str) -> None:
         secret, key = create_key(store, "by id")
         assert revoke_key(store, str(key.id)) is True
         assert verify_key(store, secret) is None
+    finally:
+        store.close()
+
+
+def test_a_database_at_0001_with_queued_work_upgrades_to_head(db_url: str) -> None:
+    """A store made by the first release, with a job queued, opens with the newest code."""
+    old = Store(db_url, migrate=False)
+    old.migrate("0001")
+    assert _head(old) == ["0001"]
+    with old.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO articles (id, headline, source_lang, document, created_at) "
+                "VALUES ('a1', 'Storm', 'en', '{}', CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO jobs (id, status, targets, options, owner, created_at, updated_at) "
+                "VALUES ('j1', 'queued', '[\"fr\"]', '{}', 'local', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO tasks (job_id, position, article_id, target_lang, status, attempts, "
+                "segments_done, segments_total, engine_calls, memory_hits) "
+                "VALUES ('j1', 0, 'a1', 'fr', 'pending', 0, 0, 0, 0, 0)"
+            )
+        )
+    old.close()
+    store = Store(db_url)
+    try:
+        assert _head(store) == [HEAD]
+        with store.engine.connect() as conn:
+            rows = conn.execute(text("SELECT job_id, target_lang, source_lang FROM tasks")).all()
+        assert [tuple(r) for r in rows] == [("j1", "fr", "en")]  # queued work kept, language filled in
     finally:
         store.close()

@@ -80,6 +80,14 @@ class JobRunner:
     def alive(self) -> int:
         return sum(t.is_alive() for t in self._threads)
 
+    def preload(self) -> None:
+        """Load the operator's engine now, so a missing model is an error at start, not in every task."""
+        started = time.perf_counter()
+        engine = self._engine_for({})
+        observe.log(
+            "engine.ready", signature=engine.provenance.signature(), s=round(time.perf_counter() - started, 2)
+        )
+
     def _engine_for(self, options: dict[str, Any]) -> Engine:
         if self._engine_override is not None:
             return self._engine_override

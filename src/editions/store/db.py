@@ -83,8 +83,8 @@ class Store:
         if migrate:
             self.migrate()
 
-    def migrate(self) -> None:
-        """Bring the schema to the newest migration (a no-op when it is there already)."""
+    def migrate(self, revision: str = "head") -> None:
+        """Bring the schema to `revision` (the newest by default; a no-op when it is there already)."""
         from alembic import command
         from alembic.config import Config
 
@@ -93,7 +93,7 @@ class Store:
         try:
             with self.engine.begin() as connection:
                 config.attributes["connection"] = connection
-                command.upgrade(config, "head")
+                command.upgrade(config, revision)
         except OperationalError as err:
             reason = str(err.orig).strip().splitlines()[0] if err.orig else type(err).__name__
             raise StoreError(f"cannot open the database {redact(self.url)}: {reason}") from None

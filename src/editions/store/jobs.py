@@ -142,7 +142,11 @@ def submit_job(store: Store, submission: Submission) -> tuple[str, bool]:
                 for lang in submission.targets:
                     session.add(
                         TaskRow(
-                            job_id=job_id, position=position, article_id=item.article.id, target_lang=lang
+                            job_id=job_id,
+                            position=position,
+                            article_id=item.article.id,
+                            target_lang=lang,
+                            source_lang=item.article.source_lang,
                         )
                     )
     except IntegrityError:
@@ -237,11 +241,18 @@ def claim_task(store: Store, owner: str, lease_s: float) -> ClaimedTask | None:
                 job_id=task.job_id,
                 position=task.position,
                 target_lang=task.target_lang,
-                article=Article.model_validate(article_row.document),
+                article=_as_submitted(article_row.document, task.source_lang),
                 options=dict(job.options or {}),
                 attempts=task.attempts,
             )
     return None
+
+
+def _as_submitted(document: dict[str, Any], source_lang: str | None) -> Article:
+    article = Article.model_validate(document)
+    if source_lang and source_lang != article.source_lang:
+        article = article.model_copy(update={"source_lang": source_lang})
+    return article
 
 
 def renew_lease(store: Store, task_id: int, owner: str, lease_s: float) -> bool:

@@ -80,6 +80,8 @@ class TaskRow(Base):
     position: Mapped[int] = mapped_column(Integer)  # the article's place in its job
     article_id: Mapped[str] = mapped_column(ForeignKey("articles.id"))
     target_lang: Mapped[str] = mapped_column(String(16))
+    # the language this submission gave or detected (articles are shared by content id; this is not)
+    source_lang: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|running|done|failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     lease_owner: Mapped[str | None] = mapped_column(String(200))
