@@ -51,6 +51,16 @@ CASES = [
         "date.shifted",
     ),
     ("dates", "fr", "On June 5, talks resumed.", "Les pourparlers ont repris.", {}, "date.missing"),
+    (
+        "dates",
+        "fr",
+        "Workers returned on Tuesday, two days after the strike.",
+        "Les ouvriers sont revenus le 2 février, deux jours après la grève.",
+        {},
+        "date.added",
+    ),
+    ("dates", "vi", "Talks resumed on Monday.", "Các cuộc đàm phán đã nối lại vào ngày 3/3.", {}, "date.added"),
+    ("dates", "vi", "Talks resumed on Monday.", "Các cuộc đàm phán đã nối lại vào thứ Hai.", {}, None),
     ("glossary", "fr", "Officials in Beijing agreed.", "Les responsables à Pékin ont accepté.", {}, None),
     ("glossary", "vi", "Officials in Beijing agreed.", "Các quan chức ở Bắc Kinh đã đồng ý.", {}, None),
     (

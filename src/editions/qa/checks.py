@@ -56,6 +56,7 @@ ENGINE_FIXABLE = frozenset(
         "number.missing",
         "date.missing",
         "date.shifted",
+        "date.added",
         "lang.wrong",
         "untranslated",
         "omission",
@@ -162,10 +163,14 @@ def check_numbers(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
 
 def check_dates(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
     from editions.localize import check_dates as date_problems
+    from editions.localize import find_dates, same_date
 
     findings = []
+    flagged: set[tuple[int, int]] = set()
     for problem in date_problems(pair.plain_source, pair.plain_target, ctx.source_lang, ctx.target_lang):
         target = (problem.target.start, problem.target.end) if problem.target else None
+        if target:
+            flagged.add(target)
         severity: Severity = "warning" if problem.code == "date.ambiguous_form" else "error"
         findings.append(
             _finding(
@@ -175,6 +180,20 @@ def check_dates(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
                 problem.message,
                 source=(problem.source.start, problem.source.end),
                 target=target,
+            )
+        )
+    # A date the source never gave ("on Tuesday" turned into "le 2 février") is an invented fact.
+    source_dates = find_dates(pair.plain_source, ctx.source_lang)
+    for mention in find_dates(pair.plain_target, ctx.target_lang):
+        if (mention.start, mention.end) in flagged or any(same_date(mention, d) for d in source_dates):
+            continue
+        findings.append(
+            _finding(
+                pair,
+                "date.added",
+                "error",
+                f'the date "{mention.raw}" is in the translation but not in the source',
+                target=(mention.start, mention.end),
             )
         )
     return findings
