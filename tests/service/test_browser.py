@@ -268,10 +268,11 @@ SCREENSHOT_FR = {
 }
 
 
-def test_screenshot_of_an_edition(live: LiveService, page: Any, tmp_path: Path) -> None:
+def test_qa_flags_show_at_their_spans_in_a_full_page(live: LiveService, page: Any, tmp_path: Path) -> None:
+    """Hand-written French with two known faults (the model's own output is the next test's)."""
     from playwright.sync_api import expect
 
-    screenshot = DOCS_SCREENSHOT if UPDATE_SCREENSHOT else tmp_path / "review-page.png"
+    screenshot = tmp_path / "review-page-seeded.png"
     _, edition_id = seed_edition(live.ctx, SCREENSHOT_ARTICLE, "fr", SCREENSHOT_FR)
     page.goto(f"{live.url}/editions/{edition_id}")
     expect(page.locator("tr#block-b1 td.tgt mark.qa-error")).to_have_text("4 mars")
@@ -279,6 +280,42 @@ def test_screenshot_of_an_edition(live: LiveService, page: Any, tmp_path: Path) 
     page.locator("tr#block-b5 summary", has_text="Edit").click()  # one open edit form, as in use
     page.mouse.move(0, 0)
     page.evaluate("window.scrollTo(0, 0)")  # the sticky column headers belong at the top
+    page.screenshot(path=str(screenshot), full_page=True)
+    assert 10_000 < screenshot.stat().st_size < 400_000
+    assert page.console_errors == []
+
+
+@pytest.fixture(scope="module")
+def model_live(llama_engine: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveService]:
+    db = tmp_path_factory.mktemp("browser") / "editions.db"
+    config = ServiceConfig(database_url=f"sqlite:///{db}", workers=1, rate_per_minute=10_000)
+    with live_service(config, engine=llama_engine) as service:
+        yield service
+
+
+@pytest.mark.model
+def test_screenshot_of_a_real_edition(model_live: LiveService, page: Any, tmp_path: Path) -> None:
+    """The README's picture: this article through the API and the packaged default model, as it comes."""
+    import time
+
+    from playwright.sync_api import expect
+
+    document = SCREENSHOT_ARTICLE.model_dump(mode="json", exclude={"id"})
+    with model_live.client() as client:
+        job_id = client.post("/v1/articles", json={"article": document, "targets": ["fr"]}).json()["job_id"]
+        deadline = time.monotonic() + 600
+        while (job := client.get(f"/v1/jobs/{job_id}").json())["status"] not in ("done", "failed"):
+            assert time.monotonic() < deadline
+            time.sleep(0.5)
+    assert job["status"] == "done" and job["engine_calls"] >= 6
+    page.goto(f"{model_live.url}/jobs/{job_id}")
+    page.get_by_role("link", name="Review edition").first.click()
+    expect(page.locator("tr#block-b5 td.src")).to_contain_text("diverted about 30 vessels")
+    expect(page.locator("body")).to_contain_text("engine:llamacpp|model:qwen2.5")
+    assert page.locator("tbody tr").count() == 6  # headline and five blocks, side by side
+    page.mouse.move(0, 0)
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot = DOCS_SCREENSHOT if UPDATE_SCREENSHOT else tmp_path / "review-page.png"
     page.screenshot(path=str(screenshot), full_page=True)
     assert 10_000 < screenshot.stat().st_size < 400_000
     assert page.console_errors == []
