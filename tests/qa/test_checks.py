@@ -59,7 +59,7 @@ CASES = [
         {},
         "date.added",
     ),
-    ("dates", "vi", "Talks resumed on Monday.", "Các cuộc đàm phán đã nối lại vào ngày 3/3.", {}, "date.added"),
+    ("dates", "vi", "Talks resumed on Monday.", "Đàm phán đã nối lại vào ngày 3/3.", {}, "date.added"),
     ("dates", "vi", "Talks resumed on Monday.", "Các cuộc đàm phán đã nối lại vào thứ Hai.", {}, None),
     ("glossary", "fr", "Officials in Beijing agreed.", "Les responsables à Pékin ont accepté.", {}, None),
     ("glossary", "vi", "Officials in Beijing agreed.", "Các quan chức ở Bắc Kinh đã đồng ý.", {}, None),
