@@ -4,43 +4,20 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
 
 import click
 
 from editions import __version__
+from editions.cli_options import engine_flags
 from editions.document import Edition
 from editions.errors import EditionsError, UsageError
 from editions.glossary import Glossary
 from editions.pipeline import ProgressCallback
 
 _FORMAT_CHOICES = ("text", "md", "html", "json")
-
-
-_Command = TypeVar("_Command", bound=Callable[..., None])
-
-
-def _engine_flags(command: _Command) -> _Command:
-    """The engine options shared by `translate` and `eval`."""
-    options = [
-        click.option("--engine", default="llamacpp", show_default=True, help="llamacpp or openai."),
-        click.option(
-            "--model", default=None, help="Local .gguf path, hub id (owner/repo[:file]) or served name."
-        ),
-        click.option(
-            "--base-url", default=None, help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1."
-        ),
-        click.option(
-            "--api-key", default=None, envvar="EDITIONS_API_KEY", help="Server key (or OPENAI_API_KEY)."
-        ),
-        click.option("--threads", type=int, default=None, help="CPU threads for llamacpp (default: all)."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -71,7 +48,7 @@ def cli() -> None:
 @click.option("--max-bytes", type=int, default=None, help="Refuse articles larger than this (default 2 MB).")
 @click.option("--glossary", "glossary_path", default=None, help="Your glossary (CSV or TBX); overrides ours.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-@_engine_flags
+@engine_flags
 def translate(
     source: str,
     targets: str,
@@ -244,7 +221,7 @@ _PATH = click.Path(path_type=Path, dir_okay=False)
     default=None,
     help="Also translate each line with a plain one-sentence prompt and no pipeline, to compare.",
 )
-@_engine_flags
+@engine_flags
 def eval_command(
     src: Path,
     ref: Path,

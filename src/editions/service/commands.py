@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from editions.cli_options import engine_flags
 from editions.errors import UsageError
 
 _DB_HELP = "Database URL (default: SQLite in the user data directory; or postgresql+psycopg://…)."
@@ -23,10 +24,7 @@ def register(cli: click.Group) -> None:
 @click.option("--port", type=int, default=8000, show_default=True)
 @click.option("--db", "database_url", default=None, envvar="EDITIONS_DATABASE_URL", help=_DB_HELP)
 @click.option("--workers", type=int, default=1, show_default=True, help="Background translation threads.")
-@click.option("--engine", default="llamacpp", show_default=True, help="llamacpp or openai.")
-@click.option("--model", default=None, help="Local .gguf path, hub id or served name.")
-@click.option("--base-url", default=None, help="OpenAI-compatible server for --engine openai.")
-@click.option("--threads", type=int, default=None, help="CPU threads for llamacpp (default: all).")
+@engine_flags
 @click.option("--glossary", "glossary_path", default=None, help="Your glossary (CSV or TBX).")
 @click.option("--require-keys/--no-require-keys", default=None, help="Default: required beyond loopback.")
 @click.option("--rate", "rate_per_minute", type=int, default=60, show_default=True, help="Requests/minute.")
@@ -40,6 +38,7 @@ def serve(
     engine: str,
     model: str | None,
     base_url: str | None,
+    api_key: str | None,
     threads: int | None,
     glossary_path: str | None,
     require_keys: bool | None,
@@ -64,7 +63,9 @@ def serve(
         port=port,
         require_keys=require_keys,
         workers=workers,
-        engine=EngineOptions(engine=engine, model=model, base_url=base_url, n_threads=threads),
+        engine=EngineOptions(
+            engine=engine, model=model, base_url=base_url, api_key=api_key, n_threads=threads
+        ),
         glossary_path=glossary_path,
         rate_per_minute=rate_per_minute,
         lease_s=lease_s,

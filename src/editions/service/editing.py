@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from editions.document import plain_text
 from editions.errors import UsageError
 from editions.pipeline import MemoryKey, segment_contexts
 from editions.qa import BlockPair, QaContext, check_block
@@ -72,7 +71,3 @@ def export_edition(stored: StoredEdition, fmt: str) -> tuple[str, str, str]:
     body = render_edition(stored.edition, fmt)
     name = f"{stored.edition.article_id}.{stored.edition.target_lang}.{EXTENSIONS[fmt]}"
     return body, f"{media[fmt]}; charset=utf-8", name
-
-
-def plain(text: str) -> str:
-    return plain_text(text)
