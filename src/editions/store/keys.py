@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -13,6 +13,7 @@ from editions.store.db import Store
 from editions.store.schema import ApiKeyRow, utcnow
 
 KEY_PREFIX = "ed_"
+LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,10 @@ def verify_key(store: Store, secret: str) -> ApiKey | None:
         row = session.scalars(select(ApiKeyRow).where(ApiKeyRow.key_hash == _hash(secret))).first()
         if row is None or row.revoked_at is not None:
             return None
-        row.last_used_at = utcnow()
+        now = utcnow()
+        last = row.last_used_at
+        if last is None or now - (last if last.tzinfo else last.replace(tzinfo=UTC)) > LAST_USED_PRECISION:
+            row.last_used_at = now  # at most one write a minute per key, not one per request
         return _public(row)
 
 
