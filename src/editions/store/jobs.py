@@ -478,32 +478,33 @@ def list_jobs(store: Store, limit: int = 50, owner: str | None = None) -> list[d
         if owner is not None:
             query = query.where(JobRow.owner == owner)
         jobs = session.scalars(query).all()
-        out = []
-        for job in jobs:
-            counts = dict(
-                session.execute(
-                    select(TaskRow.status, func.count())
-                    .where(TaskRow.job_id == job.id)
-                    .group_by(TaskRow.status)
-                ).all()
-            )
-            first = session.scalars(
-                select(ArticleRow.headline)
-                .join(TaskRow, TaskRow.article_id == ArticleRow.id)
-                .where(TaskRow.job_id == job.id)
-                .order_by(TaskRow.position)
-                .limit(1)
-            ).first()
-            out.append(
-                {
-                    "id": job.id,
-                    "status": job.status,
-                    "targets": list(job.targets),
-                    "headline": first,
-                    "tasks": {str(k): int(v) for k, v in counts.items()},
-                    "created_at": _iso(job.created_at),
-                }
-            )
+        ids = [job.id for job in jobs]
+        # two grouped queries for the whole page, not two per job
+        counts: dict[str, dict[str, int]] = {job_id: {} for job_id in ids}
+        for job_id, status, count in session.execute(
+            select(TaskRow.job_id, TaskRow.status, func.count())
+            .where(TaskRow.job_id.in_(ids))
+            .group_by(TaskRow.job_id, TaskRow.status)
+        ):
+            counts[job_id][str(status)] = int(count)
+        headlines = dict(
+            session.execute(
+                select(TaskRow.job_id, ArticleRow.headline)
+                .join(ArticleRow, TaskRow.article_id == ArticleRow.id)
+                .where(TaskRow.job_id.in_(ids), TaskRow.position == 0)
+            ).all()
+        )
+        out = [
+            {
+                "id": job.id,
+                "status": job.status,
+                "targets": list(job.targets),
+                "headline": headlines.get(job.id),
+                "tasks": counts[job.id],
+                "created_at": _iso(job.created_at),
+            }
+            for job in jobs
+        ]
         return out
 
 
