@@ -118,6 +118,9 @@ def test_editor_reviews_edits_approves_and_exports(live: LiveService, page: Any)
     link_row.locator("summary", has_text="Edit").click()
     area = link_row.locator("textarea")
     expect(area).to_have_value(PORT_FR["b2"])
+    # review.js moves the caret to the end when the form opens; on a loaded machine that can land in
+    # the middle of fill() (select all, then type) and append instead of replace: wait for it first
+    expect(area).to_be_focused()
     area.fill("Consultez le <a1>rapport annuel</a1> pour en savoir plus.")
     area.press("Control+Enter")
     page.wait_for_url(f"**/editions/{edition_id}?notice=saved#block-b2")
@@ -208,6 +211,8 @@ def test_hostile_article_never_runs_script(live: LiveService, page: Any) -> None
     for box in page.locator("details.edit").all():
         box.locator("summary").click()
         expect(box).to_have_attribute("open", "")
+    # toggle events run in order: once the last box's textarea has focus, no handler is left to run
+    expect(page.locator("details.edit").last.locator("textarea")).to_be_focused()
     assert_clean()
 
     # an editor pasting a payload gets it stored and shown as text, too
