@@ -18,8 +18,9 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from editions.document import Article
@@ -167,16 +168,9 @@ async def submit(
     body = await request.body()
     if media == "application/json":
         try:
-            payload = SubmitIn.model_validate_json(body)
-        except ValueError as err:
-            from pydantic import ValidationError
-
-            if isinstance(err, ValidationError):
-                problems = [
-                    f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in err.errors(include_url=False)
-                ]
-                return JSONResponse({"error": "invalid request", "problems": problems[:20]}, status_code=422)
-            raise UsageError("the body is not valid JSON") from None
+            payload = SubmitIn.model_validate_json(body)  # malformed JSON is a ValidationError too
+        except ValidationError as err:
+            raise RequestValidationError(err.errors(include_url=False)) from None  # the app's one handler
         targets = _targets(payload.targets)
         items = payload.articles if payload.articles is not None else [payload]
         if payload.articles is not None and any(
