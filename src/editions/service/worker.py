@@ -11,6 +11,9 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections import Counter, OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from editions.engines import create_engine
@@ -33,6 +36,7 @@ from editions.store.jobs import (
 
 # What a job may choose per request; the engine, model and server are the operator's choice.
 JOB_OPTIONS = ("temperature", "seed")
+MAX_ENGINES = 2
 
 
 class _Stopping(Exception):
@@ -45,7 +49,8 @@ class JobRunner:
     def __init__(self, ctx: ServiceContext, engine: Engine | None = None) -> None:
         self.ctx = ctx
         self._engine_override = engine
-        self._engines: dict[str, Engine] = {}
+        self._engines: OrderedDict[str, Engine] = OrderedDict()  # least recently used first
+        self._in_use: Counter[str] = Counter()
         self._engines_lock = threading.Lock()
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -83,21 +88,42 @@ class JobRunner:
     def preload(self) -> None:
         """Load the operator's engine now, so a missing model is an error at start, not in every task."""
         started = time.perf_counter()
-        engine = self._engine_for({})
-        observe.log(
-            "engine.ready", signature=engine.provenance.signature(), s=round(time.perf_counter() - started, 2)
-        )
+        with self._engine_for({}) as engine:
+            signature = engine.provenance.signature()
+        observe.log("engine.ready", signature=signature, s=round(time.perf_counter() - started, 2))
 
-    def _engine_for(self, options: dict[str, Any]) -> Engine:
+    @contextmanager
+    def _engine_for(self, options: dict[str, Any]) -> Iterator[Engine]:
+        """The engine for a job's options, held while the task uses it.
+
+        Each distinct set of options is a model load (1.1 GB in process for the default), so at most
+        MAX_ENGINES are kept: a job with yet another seed evicts the least recently used idle one
+        instead of loading models until memory runs out.
+        """
         if self._engine_override is not None:
-            return self._engine_override
+            yield self._engine_override
+            return
         chosen = {k: options[k] for k in JOB_OPTIONS if k in options}
         key = json.dumps(chosen, sort_keys=True)
         with self._engines_lock:
             if key not in self._engines:
+                idle = [k for k in self._engines if not self._in_use[k]]
+                for evicted in idle[: max(0, len(self._engines) + 1 - MAX_ENGINES)]:
+                    self._engines.pop(evicted).close()
                 merged = self.ctx.config.engine.model_dump() | chosen
                 self._engines[key] = create_engine(EngineOptions.model_validate(merged))
-            return self._engines[key]
+            self._engines.move_to_end(key)
+            self._in_use[key] += 1
+            engine = self._engines[key]
+        try:
+            yield engine
+        finally:
+            with self._engines_lock:
+                self._in_use[key] -= 1
+
+    def loaded_engines(self) -> int:
+        with self._engines_lock:
+            return len(self._engines)
 
     def _loop(self) -> None:
         owner = worker_identity()
@@ -121,31 +147,8 @@ class JobRunner:
         heartbeat = threading.Thread(target=self._heartbeat, args=(task, owner, done), daemon=True)
         heartbeat.start()
         try:
-            pipeline = Pipeline(
-                self._engine_for(task.options), glossary=self.ctx.glossary, memory=self.ctx.memory
-            )
-
-            def progress(_lang: str, finished: int, total: int) -> None:
-                record_progress(self.ctx.store, task.id, owner, finished, total)
-                if self._stop.is_set() and finished < total:
-                    raise _Stopping
-
-            article = task.article
-            edition = pipeline.translate_one(article, task.target_lang, article.source_lang or "en", progress)
-            edition_id = complete_task(self.ctx.store, task, owner, edition)
-            observe.ENGINE_CALLS.inc(edition.timings.engine_calls)
-            observe.MEMORY_HITS.inc(edition.timings.memory_hits)
-            observe.TASKS.labels("done" if edition_id else "lost_lease").inc()
-            observe.SEGMENT_SECONDS.observe(time.perf_counter() - started)
-            observe.log(
-                "task.done",
-                task=task.id,
-                job=task.job_id,
-                edition=edition_id,
-                engine_calls=edition.timings.engine_calls,
-                memory_hits=edition.timings.memory_hits,
-                s=round(time.perf_counter() - started, 2),
-            )
+            with self._engine_for(task.options) as engine:
+                self._translate(task, owner, engine, started)
         except _Stopping:
             release_task(self.ctx.store, task, owner)
             observe.log("task.released", task=task.id, reason="shutdown")
@@ -160,6 +163,31 @@ class JobRunner:
         finally:
             done.set()
             heartbeat.join(timeout=5)
+
+    def _translate(self, task: ClaimedTask, owner: str, engine: Engine, started: float) -> None:
+        pipeline = Pipeline(engine, glossary=self.ctx.glossary, memory=self.ctx.memory)
+
+        def progress(_lang: str, finished: int, total: int) -> None:
+            record_progress(self.ctx.store, task.id, owner, finished, total)
+            if self._stop.is_set() and finished < total:
+                raise _Stopping
+
+        article = task.article
+        edition = pipeline.translate_one(article, task.target_lang, article.source_lang or "en", progress)
+        edition_id = complete_task(self.ctx.store, task, owner, edition)
+        observe.ENGINE_CALLS.inc(edition.timings.engine_calls)
+        observe.MEMORY_HITS.inc(edition.timings.memory_hits)
+        observe.TASKS.labels("done" if edition_id else "lost_lease").inc()
+        observe.SEGMENT_SECONDS.observe(time.perf_counter() - started)
+        observe.log(
+            "task.done",
+            task=task.id,
+            job=task.job_id,
+            edition=edition_id,
+            engine_calls=edition.timings.engine_calls,
+            memory_hits=edition.timings.memory_hits,
+            s=round(time.perf_counter() - started, 2),
+        )
 
     def _heartbeat(self, task: ClaimedTask, owner: str, done: threading.Event) -> None:
         interval = max(0.2, self.ctx.config.lease_s / 3)
