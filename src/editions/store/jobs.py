@@ -17,7 +17,7 @@ import os
 import socket
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
@@ -404,11 +404,8 @@ def _replace_findings(
 
 
 def _iso(value: datetime | None) -> str | None:
-    """ISO 8601 in UTC (SQLite hands back naive datetimes; they were written as UTC)."""
-    if value is None:
-        return None
-    # PostgreSQL hands back aware datetimes in the session's time zone, which need not be UTC.
-    return (value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+    """ISO 8601; the store's timestamps come back aware and in UTC (schema.UtcDateTime)."""
+    return value.isoformat() if value is not None else None
 
 
 def job_view(store: Store, job_id: str) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -58,8 +58,7 @@ def verify_key(store: Store, secret: str) -> ApiKey | None:
         if row is None or row.revoked_at is not None:
             return None
         now = utcnow()
-        last = row.last_used_at
-        if last is None or now - (last if last.tzinfo else last.replace(tzinfo=UTC)) > LAST_USED_PRECISION:
+        if row.last_used_at is None or now - row.last_used_at > LAST_USED_PRECISION:
             row.last_used_at = now  # at most one write a minute per key, not one per request
         return _public(row)
 
