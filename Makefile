@@ -10,7 +10,7 @@ EXAMPLE ?= examples/port-strike.md
 PORT    ?= 8000
 TO      ?= fr,vi
 
-.PHONY: install native check-lock lock model demo serve screenshot test lint typecheck test-fast bench clean
+.PHONY: install native check-lock lock model doctor demo serve screenshot test lint typecheck test-fast bench clean
 
 # 1. the lock must agree with pyproject.toml; 2. llama-cpp-python is compiled for the instructions this
 # machine executes (probed in child processes; ~8 min the first time on 2 cores), into our own wheel
@@ -44,7 +44,12 @@ lock:
 model: install
 	$(BIN)/editions model prepare
 
+# Can this machine do the job? (versions, model, native library in a child process, CPU, data)
+doctor: model
+	$(BIN)/editions doctor
+
 demo: model
+	$(BIN)/editions doctor --check native
 	$(BIN)/editions translate $(EXAMPLE) --to $(TO)
 
 # The newsroom service on http://127.0.0.1:$(PORT)/ (API under /v1, review page at /).

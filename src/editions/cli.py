@@ -186,6 +186,42 @@ def model_info(spec: str | None) -> None:
     click.echo(f"name   {resolved.name}\npath   {resolved.path}\nsha256 {resolved.sha256}")
 
 
+@cli.command("doctor")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--check",
+    "names",
+    multiple=True,
+    type=click.Choice(["python", "model", "native", "cpu", "data", "postgresql", "chromium"]),
+    help="Run only these checks (and what they need). Repeatable.",
+)
+def doctor_command(fmt: str, names: tuple[str, ...]) -> None:
+    """Say whether this machine can do the job: versions, model, native library, CPU, data, extras.
+
+    The native library is tried in a child process, so a crash is reported, not suffered. Exits 1
+    with a one-line hint on stderr for each failure.
+    """
+    from editions import doctor
+
+    results = doctor.run(list(names) or None)
+    if fmt == "json":
+        click.echo(doctor.as_json(results))
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table("check", "status", "detail", show_lines=False)
+        colours = {"ok": "green", "warn": "yellow", "fail": "bold red", "skip": "dim"}
+        for result in results:
+            table.add_row(result.name, f"[{colours[result.status]}]{result.status}[/]", result.detail)
+        Console(soft_wrap=False).print(table)
+    for result in results:
+        if result.status in ("fail", "warn") and result.hint:
+            click.echo(f"editions doctor: {result.name}: {result.status}: {result.hint}", err=True)
+    if not doctor.healthy(results):
+        raise click.exceptions.Exit(1)
+
+
 @cli.command("engines")
 def list_engines() -> None:
     """List the engines by name."""
@@ -341,7 +377,7 @@ def main(argv: list[str] | None = None) -> int:
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     args = [a for a in (argv if argv is not None else sys.argv[1:]) if a != "--debug"]
     try:
-        cli.main(args=args, prog_name="editions", standalone_mode=False)
+        status = cli.main(args=args, prog_name="editions", standalone_mode=False)
     except EditionsError as err:
         return _fail(str(err), err.exit_code)
     except click.exceptions.Abort:
@@ -354,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             raise
         return _fail(f"internal error ({type(err).__name__}: {err}); rerun with --debug for details", 70)
-    return 0
+    return status if isinstance(status, int) else 0  # a command's click.exceptions.Exit(code)
 
 
 def _fail(message: str, code: int) -> int:

@@ -15,6 +15,7 @@
     │   └── UnknownEngineError
     ├── BackendMissingError       an optional extra is not installed (message has the pip command)
     ├── ModelUnavailableError     the model cannot be found, verified or downloaded
+    ├── NativeLibraryError        the native library would crash this machine (found in a child process)
     ├── EngineError               the engine failed while translating (server down, bad reply)
     └── StoreError                the database cannot be opened or migrated
 
@@ -72,6 +73,10 @@ class BackendMissingError(EditionsError):
 
 
 class ModelUnavailableError(EditionsError):
+    exit_code = 69
+
+
+class NativeLibraryError(EditionsError):
     exit_code = 69
 
 

@@ -21,6 +21,7 @@ from editions.engines.prompt import (
     max_new_tokens,
 )
 from editions.errors import BackendMissingError, EngineError, ModelUnavailableError
+from editions.native.check import ensure_runs
 
 
 def _import_llama() -> Any:
@@ -78,6 +79,9 @@ class LlamaCppEngine(Engine):
         super().__init__(options)
         llama_class = _import_llama()
         self.model: ResolvedModel = resolve_model(options.model)
+        # A library built for another CPU would kill this process at the first matrix product:
+        # find out in a child process first (once per build and model; remembered).
+        ensure_runs(self.model.path)
         threads = options.n_threads or max(1, os.cpu_count() or 1)
         started = time.perf_counter()
         try:
