@@ -7,12 +7,10 @@ that runs one request at a time (so its prompt cache stays warm), side by side o
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Protocol
 
 from editions.document import (
     Article,
@@ -27,55 +25,12 @@ from editions.document import (
 from editions.engines.base import Engine, TranslationRequest, TranslationResult
 from editions.glossary import Glossary
 from editions.languages import parse_targets
-from editions.qa import ENGINE_FIXABLE, BlockPair, QaContext, check_block, repair_block
-from editions.segment import Segment, repair_markup, segments
+from editions.localize import style_guide
+from editions.memory import MemoryKey, SegmentMemory, with_contexts
+from editions.qa import ENGINE_FIXABLE, BlockPair, QaContext, check_block, repair_block, repair_markup
+from editions.segment import Segment, segments
 
 ProgressCallback = Callable[[str, int, int], None]  # (target language, segments done, segments total)
-
-
-@dataclass(frozen=True)
-class MemoryKey:
-    """What decides a segment's translation: never the text alone.
-
-    `context` stands for the document context the engine saw (a hash of the preceding segment's
-    source), `signature` for the engine, model, prompt and glossary (`Provenance.signature()`).
-    """
-
-    source_lang: str
-    target_lang: str
-    text: str
-    context: str = ""
-    signature: str = ""
-
-    def digest(self) -> str:
-        payload = "\x1f".join([self.source_lang, self.target_lang, self.context, self.signature, self.text])
-        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-def context_key(previous_source: str | None) -> str:
-    """The context part of a memory key for a segment preceded by `previous_source`."""
-    if not previous_source:
-        return ""
-    return hashlib.sha256(previous_source.encode("utf-8")).hexdigest()[:16]
-
-
-def segment_contexts(article: Article) -> dict[str, str]:
-    """Segment id → context key, as the pipeline computes them while translating `article`."""
-    out: dict[str, str] = {}
-    previous: str | None = None
-    for segment in segments(article):
-        out[segment.id] = context_key(previous)
-        if segment.text.strip():
-            previous = segment.text
-    return out
-
-
-class SegmentMemory(Protocol):
-    """A translation memory the pipeline consults before calling the engine, and feeds after."""
-
-    def recall(self, key: MemoryKey) -> str | None: ...
-
-    def remember(self, key: MemoryKey, translation: str) -> None: ...
 
 
 @dataclass
@@ -164,11 +119,10 @@ class Pipeline:
         parts = segments(article)
         done: dict[str, _Outcome] = {}
         signature = self._signature() if self.memory is not None else ""
-        previous: str | None = None
         hits = 0
-        for index, segment in enumerate(parts):
+        for index, (segment, context) in enumerate(with_contexts(parts)):
             if segment.text.strip() and source_lang != target_lang:
-                key = MemoryKey(source_lang, target_lang, segment.text, context_key(previous), signature)
+                key = MemoryKey(source_lang, target_lang, segment.text, context, signature)
                 recalled = self.memory.recall(key) if self.memory is not None else None
                 if recalled is not None:
                     outcome = self._recalled(segment, recalled, source_lang, target_lang)
@@ -182,7 +136,6 @@ class Pipeline:
             done[segment.id] = outcome
             if segment.text.strip():
                 window.add(segment.text, outcome.text)
-                previous = segment.text
             if progress:
                 progress(target_lang, index + 1, len(parts))
         results = [r for outcome in done.values() for r in outcome.results]
@@ -217,6 +170,7 @@ class Pipeline:
             kind=segment.kind,
             context=window.snapshot(),
             hints=tuple(self.glossary.hints(plain_text(segment.text), target_lang)),
+            style=style_guide(target_lang),
         )
         results = self.engine.translate_batch([request])
         best = results[0].text
@@ -257,7 +211,9 @@ class Pipeline:
         """Translate a lost span's words alone (counted in `results`, so timings stay honest)."""
 
         def translate(text: str) -> str:
-            request = TranslationRequest(text=text, source_lang=source_lang, target_lang=target_lang)
+            request = TranslationRequest(
+                text=text, source_lang=source_lang, target_lang=target_lang, style=style_guide(target_lang)
+            )
             results.extend(self.engine.translate_batch([request]))
             return results[-1].text
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from editions.pipeline import MemoryKey
+from editions.memory import MemoryKey
 from editions.store.db import Store
 from editions.store.memory import TranslationMemory
 

@@ -14,7 +14,8 @@ from editions import __version__
 from editions.document import Article, Block, Provenance
 from editions.engines.base import Engine, EngineOptions, TranslationRequest, TranslationResult
 from editions.errors import InputError
-from editions.pipeline import MemoryKey, Pipeline, segment_contexts
+from editions.memory import MemoryKey, segment_contexts
+from editions.pipeline import Pipeline
 from editions.segment import segments
 from editions.store.db import Store
 from editions.store.memory import TmxError, TranslationMemory

@@ -43,6 +43,9 @@ class TranslationRequest:
     feedback: str | None = None
     # Glossary terms found in this text: (source term as written, required translation).
     hints: tuple[tuple[str, str], ...] = ()
+    # The target language's house style for names, dates and numbers, one line (`localize.style_guide`),
+    # put in by the pipeline: the engines know nothing of localization.
+    style: str = ""
 
 
 @dataclass

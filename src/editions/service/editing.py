@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from editions.errors import UsageError
-from editions.pipeline import MemoryKey, segment_contexts
+from editions.memory import MemoryKey, segment_contexts
 from editions.qa import BlockPair, QaContext, check_block
 from editions.render import EXTENSIONS, FORMATS, render_edition
 from editions.segment import segments

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from editions.errors import InputError
-from editions.pipeline import MemoryKey
+from editions.memory import MemoryKey
 from editions.store.db import Store
 from editions.store.schema import MemoryRow, utcnow
 
