@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from editions.document import Mark, QaFinding, Severity, markup_problems, plain_text
 from editions.langid import detect_language
+from editions.localize import check_dates as date_problems
+from editions.localize import find_dates, same_date
 from editions.qa.numbers import number_values, spelled_numbers
 
 if TYPE_CHECKING:
@@ -110,7 +112,6 @@ def check_markup(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
 
 def _without_dates(text: str, lang: str) -> str:
     """Text with date mentions blanked out: their numbers are the date check's business."""
-    from editions.localize import find_dates
 
     for mention in sorted(find_dates(text, lang), key=lambda m: m.start, reverse=True):
         text = text[: mention.start] + " " * (mention.end - mention.start) + text[mention.end :]
@@ -162,8 +163,6 @@ def check_numbers(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
 
 
 def check_dates(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
-    from editions.localize import check_dates as date_problems
-    from editions.localize import find_dates, same_date
 
     findings = []
     flagged: set[tuple[int, int]] = set()

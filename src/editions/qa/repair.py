@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from editions.document import QaFinding
+from editions.localize import fix_dates, fix_numbers, fix_typography
 from editions.qa.checks import BlockPair, QaContext
 
 
@@ -11,7 +12,6 @@ def repair_block(pair: BlockPair, ctx: QaContext) -> tuple[str, list[QaFinding]]
 
     Returns the repaired target text (tags kept) and one `fixed` finding per change.
     """
-    from editions.localize import fix_dates, fix_numbers, fix_typography
 
     text = pair.target
     fixes: list[tuple[str, str]] = []
