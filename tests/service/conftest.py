@@ -43,11 +43,12 @@ def live_service(config: ServiceConfig, engine: Any = None) -> Iterator[LiveServ
     config.host = "127.0.0.1"
     config.port = free_port()
     ctx = ServiceContext.open(config)
+    runner = None
     if engine is not None:
         from editions.service.worker import JobRunner
 
-        ctx.runner = JobRunner(ctx, engine=engine)
-    app = create_app(config, ctx=ctx)
+        runner = JobRunner(ctx, engine=engine)
+    app = create_app(config, ctx=ctx, runner=runner)
     server = uvicorn.Server(uvicorn.Config(app, host=config.host, port=config.port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

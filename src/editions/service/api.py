@@ -193,8 +193,8 @@ async def submit(
         raise UsageError(f"unsupported content type {media!r}: send JSON, Markdown, HTML or plain text")
     submission = Submission(read, targets, options, principal.owner, idempotency_key)
     job_id, created = await run_in_threadpool(jobs.submit_job, ctx.store, submission)
-    if created and ctx.runner is not None:
-        ctx.runner.wake()
+    if created and request.app.state.runner is not None:
+        request.app.state.runner.wake()
     return _submitted(job_id, created)
 
 

@@ -17,6 +17,7 @@ from editions.errors import EditionsError, InputError, InputTooLargeError, Usage
 from editions.service import observe
 from editions.service.context import ServiceConfig, ServiceContext
 from editions.service.security import AuthError, RateLimiter
+from editions.service.worker import JobRunner
 from editions.store.jobs import IdempotencyConflictError, NotFoundError, StaleEditError
 
 STATIC = Path(__file__).parent / "static"
@@ -53,19 +54,20 @@ def _document_raw_bodies(app: FastAPI, schemas: dict[str, Any]) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def create_app(config: ServiceConfig | None = None, *, ctx: ServiceContext | None = None) -> FastAPI:
-    """The service on `config`'s store; its workers start and stop with the app."""
+def create_app(
+    config: ServiceConfig | None = None, *, ctx: ServiceContext | None = None, runner: JobRunner | None = None
+) -> FastAPI:
+    """The service on `config`'s store; its workers (`runner`, or `config.workers` new ones) start and
+    stop with the app and live on `app.state.runner`."""
     config = config or ServiceConfig()
     context = ctx or ServiceContext.open(config)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if context.runner is None and config.workers > 0:
-            from editions.service.worker import JobRunner
-
-            context.runner = JobRunner(context)
-        if context.runner is not None:
-            context.runner.start()
+        if app.state.runner is None and config.workers > 0:
+            app.state.runner = JobRunner(context)
+        if app.state.runner is not None:
+            app.state.runner.start()
         observe.log(
             "service.start",
             version=__version__,
@@ -76,8 +78,8 @@ def create_app(config: ServiceConfig | None = None, *, ctx: ServiceContext | Non
         try:
             yield
         finally:
-            if context.runner is not None:
-                context.runner.stop()
+            if app.state.runner is not None:
+                app.state.runner.stop()
             observe.log("service.stop")
 
     app = FastAPI(
@@ -87,8 +89,9 @@ def create_app(config: ServiceConfig | None = None, *, ctx: ServiceContext | Non
         lifespan=lifespan,
     )
     app.state.ctx = context
+    app.state.runner = runner
     app.state.limiter = RateLimiter()
-    observe.install(app, config)
+    observe.install(app, config.max_body_bytes)
 
     @app.exception_handler(AuthError)
     async def auth_error(request: Request, err: AuthError) -> Response:
@@ -123,7 +126,7 @@ def create_app(config: ServiceConfig | None = None, *, ctx: ServiceContext | Non
                 session.connection().exec_driver_sql("SELECT 1")
         except Exception as err:
             return JSONResponse({"status": "error", "database": str(err)[:200]}, status_code=503)
-        runner = context.runner
+        runner: JobRunner | None = app.state.runner
         return JSONResponse(
             {
                 "status": "ok",
@@ -135,7 +138,7 @@ def create_app(config: ServiceConfig | None = None, *, ctx: ServiceContext | Non
 
     @app.get("/metrics", include_in_schema=False)
     def metrics() -> PlainTextResponse:
-        body, media = observe.metrics_payload(context)
+        body, media = observe.metrics_payload(context.store)
         return PlainTextResponse(body, media_type=media)
 
     from editions.service import api, review

@@ -75,12 +75,13 @@ def serve(
     if config.keys_required and not any(k.revoked_at is None for k in list_keys(ctx.store)):
         where = "beyond loopback" if not is_loopback(host) else "with --require-keys"
         raise UsageError(f"listening {where} needs an API key first: editions keys create --name NAME")
+    runner = None
     if workers > 0:
         from editions.service.worker import JobRunner
 
-        ctx.runner = JobRunner(ctx)
-        ctx.runner.preload()
-    app = create_app(config, ctx=ctx)
+        runner = JobRunner(ctx)
+        runner.preload()
+    app = create_app(config, ctx=ctx, runner=runner)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 
 

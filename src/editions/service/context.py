@@ -1,19 +1,18 @@
-"""What every route and worker shares: configuration, the store, the memory and the glossary."""
+"""What every route and worker shares: configuration, the store, the memory and the glossary.
+
+The workers are not part of it: the app holds its `JobRunner` on `app.state.runner`, so this module
+needs nothing from the worker and the worker can depend on it."""
 
 from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from editions.engines.base import EngineOptions
 from editions.glossary import Glossary
 from editions.ingest.url import UrlPolicy
 from editions.store.db import Store
 from editions.store.memory import TranslationMemory
-
-if TYPE_CHECKING:
-    from editions.service.worker import JobRunner
 
 MB = 1024 * 1024
 
@@ -56,7 +55,6 @@ class ServiceContext:
     store: Store
     memory: TranslationMemory
     glossary: Glossary
-    runner: JobRunner | None = None
 
     @classmethod
     def open(cls, config: ServiceConfig) -> ServiceContext:

@@ -20,9 +20,11 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+from sqlalchemy import func, select
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from editions.service.context import ServiceConfig, ServiceContext
+from editions.store.db import Store
+from editions.store.schema import TaskRow
 
 _logger = logging.getLogger("editions.service")
 
@@ -57,12 +59,8 @@ def configure_logging(level: str = "info") -> None:
     _logger.propagate = False
 
 
-def metrics_payload(ctx: ServiceContext) -> tuple[bytes, str]:
-    from sqlalchemy import func, select
-
-    from editions.store.schema import TaskRow
-
-    with ctx.store.session() as session:
+def metrics_payload(store: Store) -> tuple[bytes, str]:
+    with store.session() as session:
         counts = dict(session.execute(select(TaskRow.status, func.count()).group_by(TaskRow.status)).all())
     for status in ("pending", "running", "done", "failed"):
         QUEUE.labels(status).set(int(counts.get(status, 0)))
@@ -109,8 +107,8 @@ class _TooLarge(Exception):
     pass
 
 
-def install(app: FastAPI, config: ServiceConfig) -> None:
-    app.add_middleware(BodyLimit, limit=config.max_body_bytes)
+def install(app: FastAPI, max_body_bytes: int) -> None:
+    app.add_middleware(BodyLimit, limit=max_body_bytes)
 
     @app.middleware("http")
     async def observe_request(request: Request, call_next: Any) -> Response:
