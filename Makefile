@@ -59,6 +59,7 @@ serve: model
 lint: install
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/python scripts/layers.py
 
 typecheck: install
 	$(BIN)/mypy
