@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
 import ipaddress
+import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from editions import __version__
+from editions.document import Provenance
+from editions.engines.base import Engine, EngineOptions, TranslationRequest, TranslationResult
 
 _real_connect = socket.socket.connect
 
@@ -30,6 +37,138 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", _loopback_only)
 
 
+# --- the real model ----------------------------------------------------------------------------------
+
+REQUIRE_MODEL_ENV = "EDITIONS_TEST_REQUIRE_MODEL"  # `make test` sets it: there a missing model fails
+
+
+@functools.cache
+def _model_missing() -> str | None:
+    """Why the default model cannot be had here, or None (cheap: nothing is assembled or loaded)."""
+    from editions.engines.models import DEFAULT_MODEL
+    from editions.paths import models_dir
+
+    target = models_dir() / DEFAULT_MODEL.filename
+    if target.is_file() and target.stat().st_size == DEFAULT_MODEL.size:
+        return None
+    absent = []
+    for name in DEFAULT_MODEL.part_modules:
+        try:
+            importlib.import_module(name)  # tiny modules that only know where their part lies
+        except ImportError:
+            absent.append(name)
+    if absent:
+        return f"the default model is not installed ({', '.join(absent)} missing)"
+    return None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A `model` test without the model: a skip that says why, or under `make test` a failure."""
+    if item.get_closest_marker("model") is None:
+        return
+    missing = _model_missing()
+    if missing is None:
+        return
+    if os.environ.get(REQUIRE_MODEL_ENV):
+        pytest.fail(f"{missing}: `make test` runs the real-model tests; run `make model`", pytrace=False)
+    pytest.skip(f"{missing}: run `make model` (under `make test` this is a failure)")
+
+
+# --- engines ------------------------------------------------------------------------------------------
+
+
+class FakeEngine(Engine):
+    """The one test double for an engine, not a model. It answers each request from `answer`: a
+    dict (source text → translation), a function of (request, attempt number for that text), or by
+    default the source in capitals. It records every request and raw chat, counts `close()` calls,
+    and has a fixed provenance (so memory and cache keys are stable). `chat_tail` gives it a raw chat
+    that answers like a chatty model: the translation of the last user turn's passage plus that tail.
+    """
+
+    name = "fake"
+
+    def __init__(
+        self,
+        answer: dict[str, str] | Callable[[TranslationRequest, int], str] | None = None,
+        *,
+        options: EngineOptions | None = None,
+        prompt_version: str = "t1",
+        tokens: int = 3,
+        chat_tail: str | None = None,
+    ) -> None:
+        super().__init__(options or EngineOptions(engine="fake"))
+        if answer is None:
+            self._answer: Callable[[TranslationRequest, int], str] = lambda r, _: r.text.upper()
+        elif isinstance(answer, dict):
+            table = answer
+            self._answer = lambda r, _: table[r.text]
+        else:
+            self._answer = answer
+        self.prompt_version = prompt_version
+        self.tokens = tokens
+        self.chat_tail = chat_tail
+        self.requests: list[TranslationRequest] = []
+        self.chats: list[list[dict[str, str]]] = []
+        self.closed = 0
+
+    @property
+    def calls(self) -> int:
+        return len(self.requests) + len(self.chats)
+
+    def translate_batch(self, requests: Sequence[TranslationRequest]) -> list[TranslationResult]:
+        out = []
+        for request in requests:
+            attempt = sum(r.text == request.text for r in self.requests)
+            self.requests.append(request)
+            text = self._answer(request, attempt)
+            out.append(TranslationResult(text, generated_tokens=self.tokens, engine_s=0.01))
+        return out
+
+    def raw_chat(self, messages: list[dict[str, str]], max_tokens: int) -> TranslationResult:
+        if self.chat_tail is None:
+            return super().raw_chat(messages, max_tokens)
+        self.chats.append(messages)
+        passage = messages[-1]["content"].split("\n\n", 1)[1]
+        text = self._answer(TranslationRequest(passage, "en", "fr"), 0) + self.chat_tail
+        return TranslationResult(text, engine_s=0.01)
+
+    @property
+    def provenance(self) -> Provenance:
+        return Provenance(
+            engine=self.name, model="fake", prompt_version=self.prompt_version, package_version=__version__
+        )
+
+    def close(self) -> None:
+        self.closed += 1
+
+
+@pytest.fixture
+def fake_engine() -> type[FakeEngine]:
+    """The `FakeEngine` class, to make as many as a test needs."""
+    return FakeEngine
+
+
+class _Lent(Engine):
+    """Someone else's engine: used like one's own, but `close` leaves it open for its owner."""
+
+    name = "lent"
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine.options)
+        self.engine = engine
+
+    def translate_batch(self, requests: Sequence[TranslationRequest]) -> list[TranslationResult]:
+        return self.engine.translate_batch(requests)
+
+    @property
+    def provenance(self) -> Provenance:
+        return self.engine.provenance
+
+    @property
+    def parallel_requests(self) -> int:
+        return self.engine.parallel_requests
+
+
 @pytest.fixture(scope="session")
 def default_model_path() -> Path:
     """The packaged default model, assembled and verified (once) in the user data directory."""
@@ -46,6 +185,12 @@ def llama_engine(default_model_path: Path) -> Iterator[Any]:
     engine = create_engine(EngineOptions(engine="llamacpp"))
     yield engine
     engine.close()
+
+
+@pytest.fixture(scope="session")
+def llama_factory(llama_engine: Engine) -> Callable[[EngineOptions], Engine]:
+    """An engine factory for a `JobRunner` that lends it the session's model instead of loading one."""
+    return lambda options: _Lent(llama_engine)
 
 
 @pytest.fixture(scope="session")

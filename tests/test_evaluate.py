@@ -1,6 +1,6 @@
 """`editions eval`: reading a test set, grouping it into articles, the baseline, the report, resuming.
 
-The fast tests use `TableEngine`, a test double that answers from a dictionary, so that what the
+The fast tests use `FakeEngine` (tests/conftest.py) answering from a dictionary, so that what the
 evaluation does around the engine (grouping, filtering, caching, counting) is pinned down exactly; the
 `model` test runs the real default model on three FLORES sentences through the command line.
 """
@@ -10,15 +10,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from editions import __version__
 from editions.cli import main
-from editions.document import Provenance
-from editions.engines.base import Engine, EngineOptions, TranslationRequest, TranslationResult
+from editions.engines.base import Engine
 from editions.errors import InputError, UsageError
 from editions.evaluate import EvalFiles, EvalSet, cache_path, evaluate, load_test_set
 
@@ -32,41 +30,11 @@ LINES = [
     ("mayor", "fr", "The mayor bought two croissants.", "Le maire a acheté deux croissants."),
 ]
 TABLE = {en: fr for _, _, en, fr in LINES}
+CHAT_TAIL = "\n\n(Translated from English.)"  # what a chatty model adds after the translation
 REPORT_KEYS = {
     "chrf", "bleu", "fact_rate", "signature", "n_sentences", "src", "ref", "to", "qa_findings", "examples",
     "retries", "engine_calls", "engine_s", "wall_s",
 }  # fmt: skip
-
-
-class TableEngine(Engine):
-    """A test double, not a model: `translate_batch` and `raw_chat` answer from a dictionary of
-    English → French sentences, with a fixed `provenance`; every call is counted and recorded."""
-
-    name = "table"
-
-    def __init__(self, table: dict[str, str], chat_tail: str = "\n\n(Translated from English.)") -> None:
-        super().__init__(EngineOptions())
-        self.table = table
-        self.chat_tail = chat_tail  # what a chatty model adds after the translation
-        self.requests: list[TranslationRequest] = []
-        self.chats: list[list[dict[str, str]]] = []
-
-    @property
-    def calls(self) -> int:
-        return len(self.requests) + len(self.chats)
-
-    def translate_batch(self, requests: Sequence[TranslationRequest]) -> list[TranslationResult]:
-        self.requests += requests
-        return [TranslationResult(self.table[r.text], generated_tokens=5, engine_s=0.01) for r in requests]
-
-    def raw_chat(self, messages: list[dict[str, str]], max_tokens: int) -> TranslationResult:
-        self.chats.append(messages)
-        sentence = messages[-1]["content"].split("\n\n", 1)[1]
-        return TranslationResult(self.table[sentence] + self.chat_tail, engine_s=0.01)
-
-    @property
-    def provenance(self) -> Provenance:
-        return Provenance(engine="table", model="dict", prompt_version="t", package_version=__version__)
 
 
 @pytest.fixture
@@ -95,10 +63,10 @@ def _evaluate(
     )
 
 
-def test_consecutive_lines_with_one_docid_are_one_article(files: dict[str, Path]) -> None:
+def test_consecutive_lines_with_one_docid_are_one_article(files: dict[str, Path], fake_engine: Any) -> None:
     test_set = load_test_set(files["en"], files["fr"], docid=files["docid"])
     assert test_set.documents() == [[0, 1, 2], [3, 4], [5]]
-    engine = TableEngine(TABLE)
+    engine = fake_engine(TABLE, tokens=5, chat_tail=CHAT_TAIL)
     report = _evaluate(files, engine)
     firsts = [r for r in engine.requests if r.feedback is None]
     # each sentence sees the sentences of its own article before it, and no other
@@ -121,15 +89,17 @@ def test_origlang_filter_comes_before_the_limit(files: dict[str, Path]) -> None:
     assert load_test_set(files["en"], files["fr"], limit=2).sources == [LINES[0][2], LINES[1][2]]
 
 
-def test_report_has_both_systems_and_scores_a_perfect_table(files: dict[str, Path], tmp_path: Path) -> None:
+def test_report_has_both_systems_and_scores_a_perfect_table(
+    files: dict[str, Path], tmp_path: Path, fake_engine: Any
+) -> None:
     out = tmp_path / "results" / "eval_fr.json"
-    engine = TableEngine(TABLE)
+    engine = fake_engine(TABLE, tokens=5, chat_tail=CHAT_TAIL)
     _evaluate(files, engine, out)
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report.keys() >= REPORT_KEYS and report["baseline"].keys() >= REPORT_KEYS
     assert {"chrf", "bleu", "engine"} <= report["signature"].keys()
     assert report["signature"]["chrf"].startswith("nrefs:1|") and "nw:2" in report["signature"]["chrf"]
-    assert report["signature"]["engine"].startswith("engine:table|model:dict")
+    assert report["signature"]["engine"].startswith("engine:fake|model:fake")
     assert report["baseline"]["signature"]["engine"] != report["signature"]["engine"]  # its own prompt
     baseline = report["baseline"]
     # the chatty tail is cut: the first line of the reply is the translation
@@ -146,11 +116,11 @@ def test_report_has_both_systems_and_scores_a_perfect_table(files: dict[str, Pat
 
 
 def test_a_rerun_resumes_from_the_cache_without_calling_the_engine(
-    files: dict[str, Path], tmp_path: Path
+    files: dict[str, Path], tmp_path: Path, fake_engine: Any
 ) -> None:
     out = tmp_path / "eval.json"
-    first = _evaluate(files, TableEngine(TABLE), out)
-    again = TableEngine(TABLE)
+    first = _evaluate(files, fake_engine(TABLE, tokens=5, chat_tail=CHAT_TAIL), out)
+    again = fake_engine(TABLE, tokens=5, chat_tail=CHAT_TAIL)
     second = _evaluate(files, again, out)
     assert again.calls == 0
     for key in ("chrf", "bleu", "fact_rate", "engine_calls", "qa_findings"):
@@ -158,24 +128,33 @@ def test_a_rerun_resumes_from_the_cache_without_calling_the_engine(
     assert second["cached_docs"] == 3
 
 
-def test_a_killed_run_loses_at_most_the_document_in_progress(files: dict[str, Path], tmp_path: Path) -> None:
+def test_a_killed_run_loses_at_most_the_document_in_progress(
+    files: dict[str, Path], tmp_path: Path, fake_engine: Any
+) -> None:
     out = tmp_path / "eval.json"
-    _evaluate(files, TableEngine(TABLE), out)
+    _evaluate(files, fake_engine(TABLE, tokens=5, chat_tail=CHAT_TAIL), out)
     cache = cache_path(out)
     records = cache.read_text(encoding="utf-8").splitlines()
     assert len(records) == 3 + 6  # pipeline per document, baseline per line
     # keep the first two documents, then a record cut off mid-write
     cache.write_text("\n".join(records[:2]) + "\n" + records[2][:25], encoding="utf-8")
-    engine = TableEngine(TABLE)
+    engine = fake_engine(TABLE, tokens=5, chat_tail=CHAT_TAIL)
     _evaluate(files, engine, out)
     assert [r.text for r in engine.requests if r.feedback is None] == [LINES[5][2]]
     assert len(engine.chats) == 6
 
 
-def test_a_different_limit_reuses_the_documents_it_shares(files: dict[str, Path], tmp_path: Path) -> None:
+def test_a_different_limit_reuses_the_documents_it_shares(
+    files: dict[str, Path], tmp_path: Path, fake_engine: Any
+) -> None:
     out = tmp_path / "eval.json"
-    _evaluate(files, TableEngine(TABLE), out, load_test_set(files["en"], files["fr"], docid=files["docid"]))
-    engine = TableEngine(TABLE)
+    _evaluate(
+        files,
+        fake_engine(TABLE, tokens=5, chat_tail=CHAT_TAIL),
+        out,
+        load_test_set(files["en"], files["fr"], docid=files["docid"]),
+    )
+    engine = fake_engine(TABLE, tokens=5, chat_tail=CHAT_TAIL)
     _evaluate(files, engine, out, load_test_set(files["en"], files["fr"], docid=files["docid"], limit=4))
     # the first article is unchanged; the second is cut to one line, so its hash differs
     assert [r.text for r in engine.requests if r.feedback is None] == [LINES[3][2]]

@@ -1,20 +1,18 @@
 """The pipeline: alignment, context, retry and markup repair.
 
-The first tests use `ScriptedEngine`, a test double that answers from a table, to pin down the
+The first tests use `FakeEngine` (tests/conftest.py), a test double answering from a table, to pin down the
 pipeline's own decisions (retry, repair) deterministically; the `model` tests run the real default model.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from editions import __version__
-from editions.document import Article, Mark, Provenance
-from editions.engines.base import Engine, EngineOptions, TranslationRequest, TranslationResult
+from editions.document import Article, Mark
+from editions.engines.base import TranslationRequest
 from editions.ingest import read_article, read_article_text
 from editions.langid import detect_language
 from editions.pipeline import ContextWindow, Pipeline
@@ -22,29 +20,6 @@ from editions.qa.numbers import missing_numbers
 from editions.render import render_edition
 
 FIXTURES = Path(__file__).parent / "fixtures"
-
-
-class ScriptedEngine(Engine):
-    """Answers each request with `answer(request, attempt)`; records every request it gets."""
-
-    name = "scripted"
-
-    def __init__(self, answer: Callable[[TranslationRequest, int], str]) -> None:
-        super().__init__(EngineOptions())
-        self.answer = answer
-        self.requests: list[TranslationRequest] = []
-
-    def translate_batch(self, requests: Sequence[TranslationRequest]) -> list[TranslationResult]:
-        out = []
-        for request in requests:
-            attempt = sum(r.text == request.text for r in self.requests)
-            self.requests.append(request)
-            out.append(TranslationResult(self.answer(request, attempt), generated_tokens=3, engine_s=0.01))
-        return out
-
-    @property
-    def provenance(self) -> Provenance:
-        return Provenance(engine="scripted", model="table", prompt_version="t", package_version=__version__)
 
 
 FRENCH = {
@@ -65,8 +40,8 @@ def _with_link() -> Article:
     return article
 
 
-def test_blocks_stay_aligned_and_context_grows() -> None:
-    engine = ScriptedEngine(lambda r, _: FRENCH[r.text])
+def test_blocks_stay_aligned_and_context_grows(fake_engine: Any) -> None:
+    engine = fake_engine(lambda r, _: FRENCH[r.text])
     [edition] = Pipeline(engine).translate(_with_link(), "fr")
     assert edition.headline == "La tempête ferme le port"
     assert [b.source_id for b in edition.blocks] == ["b1", "b2"]
@@ -75,13 +50,13 @@ def test_blocks_stay_aligned_and_context_grows() -> None:
     assert edition.timings.engine_calls == 3 and edition.timings.generated_tokens == 9
 
 
-def test_a_bad_first_attempt_is_retried_once_with_feedback() -> None:
+def test_a_bad_first_attempt_is_retried_once_with_feedback(fake_engine: Any) -> None:
     def answer(request: TranslationRequest, attempt: int) -> str:
         if request.text.startswith("The port") and attempt == 0:
             return "OK"  # obeyed something instead of translating, and dropped the number
         return FRENCH[request.text]
 
-    engine = ScriptedEngine(answer)
+    engine = fake_engine(answer)
     [edition] = Pipeline(engine).translate(_with_link(), "fr")
     assert edition.blocks[0].text == "Le port a fermé lundi pendant 3 jours."
     retry = [r for r in engine.requests if r.feedback]
@@ -89,7 +64,7 @@ def test_a_bad_first_attempt_is_retried_once_with_feedback() -> None:
     assert edition.blocks[0].notes == ["retried once; the retry passed the checks"]
 
 
-def test_lost_link_is_put_back_around_its_translated_words() -> None:
+def test_lost_link_is_put_back_around_its_translated_words(fake_engine: Any) -> None:
     def answer(request: TranslationRequest, attempt: int) -> str:
         if request.text == "the notice":
             return "l'avis"
@@ -97,21 +72,21 @@ def test_lost_link_is_put_back_around_its_translated_words() -> None:
             return "Lisez l'avis du capitaine du port."  # the tags are gone, twice
         return FRENCH[request.text]
 
-    [edition] = Pipeline(ScriptedEngine(answer)).translate(_with_link(), "fr")
+    [edition] = Pipeline(fake_engine(answer)).translate(_with_link(), "fr")
     block = edition.blocks[1]
     assert block.text == "Lisez <a1>l'avis</a1> du capitaine du port."
     assert any("restored" in note for note in block.notes)
     assert block.marks["a1"].href == "https://example.org/n"
 
 
-def test_empty_output_keeps_the_source_and_says_so() -> None:
-    [edition] = Pipeline(ScriptedEngine(lambda r, _: "")).translate(ARTICLE, "fr")
+def test_empty_output_keeps_the_source_and_says_so(fake_engine: Any) -> None:
+    [edition] = Pipeline(fake_engine(lambda r, _: "")).translate(ARTICLE, "fr")
     assert edition.blocks[0].text == ARTICLE.blocks[0].text
     assert any("engine returned nothing" in note for note in edition.blocks[0].notes)
 
 
-def test_one_call_fans_out_to_several_languages_in_order() -> None:
-    engine = ScriptedEngine(lambda r, _: f"[{r.target_lang}] {r.text}")
+def test_one_call_fans_out_to_several_languages_in_order(fake_engine: Any) -> None:
+    engine = fake_engine(lambda r, _: f"[{r.target_lang}] {r.text}")
     editions = Pipeline(engine).translate(ARTICLE, ["vi", "fr", "vi"])
     assert [e.target_lang for e in editions] == ["vi", "fr"]
     assert all(len(e.blocks) == len(ARTICLE.blocks) for e in editions)

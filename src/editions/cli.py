@@ -75,20 +75,15 @@ def translate(
     from urllib.parse import urlsplit
 
     from editions import langid
-    from editions.engines import EngineOptions, create_engine
+    from editions.engines import create_engine, engine_options
     from editions.ingest import DEFAULT_MAX_BYTES, UrlPolicy, read_article, read_article_url
     from editions.languages import parse_targets
     from editions.pipeline import Pipeline
     from editions.render import EXTENSIONS, render_edition, render_editions
 
     languages = parse_targets(targets)
-    options = EngineOptions(
-        engine=engine,
-        model=model,
-        base_url=base_url,
-        api_key=api_key,
-        temperature=temperature,
-        n_threads=threads,
+    options = engine_options(
+        engine, model=model, base_url=base_url, api_key=api_key, temperature=temperature, n_threads=threads
     )
     limit = max_bytes or DEFAULT_MAX_BYTES
     if source == "-":
@@ -224,10 +219,10 @@ def doctor_command(fmt: str, names: tuple[str, ...]) -> None:
 
 @cli.command("engines")
 def list_engines() -> None:
-    """List the engines by name."""
-    from editions.engines import ENGINES
+    """List the engines by name: ours, and those other installed packages add."""
+    from editions.engines import known_engines
 
-    for name, target in ENGINES.items():
+    for name, target in sorted(known_engines().items()):
         click.echo(f"{name}\t{target}")
 
 
@@ -278,7 +273,7 @@ def eval_command(
     """Translate a line-aligned test set and score it (chrF++, BLEU, facts), pipeline vs --baseline."""
     import shlex
 
-    from editions.engines import EngineOptions, create_engine
+    from editions.engines import create_engine, engine_options
     from editions.evaluate import EvalFiles, evaluate, format_table, load_test_set
     from editions.languages import get_language
 
@@ -306,7 +301,7 @@ def eval_command(
     ]:
         if value is not None:
             args += [flag, str(value)]
-    options = EngineOptions(engine=engine, model=model, base_url=base_url, api_key=api_key, n_threads=threads)
+    options = engine_options(engine, model=model, base_url=base_url, api_key=api_key, n_threads=threads)
     with create_engine(options) as translator:
         report = evaluate(
             translator,

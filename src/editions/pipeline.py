@@ -100,7 +100,7 @@ class Pipeline:
     ) -> list[Edition]:
         languages = parse_targets(list(targets) if not isinstance(targets, str) else targets)
         source_lang = article.source_lang or "en"
-        workers = len(languages) if self.engine.concurrent else 1
+        workers = max(1, min(len(languages), self.engine.parallel_requests))
         with ThreadPoolExecutor(max_workers=workers) as pool:
             futures = [
                 pool.submit(self.translate_one, article, lang, source_lang, progress) for lang in languages

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from editions.engines import EngineOptions, TranslationRequest, create_engine
+from editions.engines import TranslationRequest, create_engine, engine_options
 from editions.errors import EngineError, UsageError
 from editions.ingest import read_article_text
 from editions.langid import detect_language
@@ -72,7 +72,7 @@ def server(default_model_path: Path, tmp_path_factory: pytest.TempPathFactory) -
 
 @pytest.mark.model
 def test_translates_through_a_real_server(server: str) -> None:
-    engine = create_engine(EngineOptions(engine="openai", base_url=server))
+    engine = create_engine(engine_options("openai", base_url=server))
     requests = [
         TranslationRequest("The minister resigned on Friday after 14 months in office.", "en", "fr"),
         TranslationRequest("The minister resigned on Friday after 14 months in office.", "en", "vi"),
@@ -90,7 +90,7 @@ def test_the_pipeline_runs_on_the_server_engine(server: str) -> None:
         "Port reopens after storm\n\nThe port reopened on Sunday after 3 days, and 27 ships left.",
         source_lang="en",
     )
-    with create_engine(EngineOptions(engine="openai", base_url=server)) as engine:
+    with create_engine(engine_options("openai", base_url=server)) as engine:
         editions = Pipeline(engine).translate(article, "fr,vi")
     assert [e.target_lang for e in editions] == ["fr", "vi"]
     for edition in editions:
@@ -103,10 +103,10 @@ def test_the_pipeline_runs_on_the_server_engine(server: str) -> None:
 def test_an_unreachable_server_is_one_clear_error() -> None:
     port = _free_port()  # nothing listens there
     with pytest.raises(EngineError, match=f"cannot reach the server at http://127.0.0.1:{port}/v1"):
-        create_engine(EngineOptions(engine="openai", base_url=f"http://127.0.0.1:{port}/v1"))
+        create_engine(engine_options("openai", base_url=f"http://127.0.0.1:{port}/v1"))
 
 
 def test_openai_engine_needs_a_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     with pytest.raises(UsageError, match="--base-url"):
-        create_engine(EngineOptions(engine="openai"))
+        create_engine(engine_options("openai"))

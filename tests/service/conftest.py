@@ -37,17 +37,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_service(config: ServiceConfig, engine: Any = None) -> Iterator[LiveService]:
-    """`create_app(config)` served by uvicorn on 127.0.0.1 until the block ends; `engine` (the
-    session's already-loaded default model) saves loading the model again for every server."""
+def live_service(config: ServiceConfig, engine_factory: Any = None) -> Iterator[LiveService]:
+    """`create_app(config)` served by uvicorn on 127.0.0.1 until the block ends; `engine_factory`
+    (e.g. `llama_factory`, lending the session's loaded model) makes the workers' engines."""
     config.host = "127.0.0.1"
     config.port = free_port()
     ctx = ServiceContext.open(config)
     runner = None
-    if engine is not None:
+    if engine_factory is not None:
         from editions.service.worker import JobRunner
 
-        runner = JobRunner(ctx, engine=engine)
+        runner = JobRunner(ctx, engine_factory=engine_factory)
     app = create_app(config, ctx=ctx, runner=runner)
     server = uvicorn.Server(uvicorn.Config(app, host=config.host, port=config.port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -267,9 +267,10 @@ def _events(client: httpx.Client, job_id: str) -> list[tuple[str, dict[str, Any]
 
 
 @pytest.fixture(scope="module")
-def model_service(llama_engine: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveService]:
+def model_service(llama_factory: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveService]:
     db = tmp_path_factory.mktemp("api") / "editions.db"
-    with live_service(ServiceConfig(database_url=f"sqlite:///{db}", workers=1), engine=llama_engine) as live:
+    config = ServiceConfig(database_url=f"sqlite:///{db}", workers=1)
+    with live_service(config, engine_factory=llama_factory) as live:
         yield live
 
 

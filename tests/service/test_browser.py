@@ -291,10 +291,10 @@ def test_qa_flags_show_at_their_spans_in_a_full_page(live: LiveService, page: An
 
 
 @pytest.fixture(scope="module")
-def model_live(llama_engine: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveService]:
+def model_live(llama_factory: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveService]:
     db = tmp_path_factory.mktemp("browser") / "editions.db"
     config = ServiceConfig(database_url=f"sqlite:///{db}", workers=1, rate_per_minute=10_000)
-    with live_service(config, engine=llama_engine) as service:
+    with live_service(config, engine_factory=llama_factory) as service:
         yield service
 
 

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from editions import __version__
-from editions.document import Article, Block, Provenance
-from editions.engines.base import Engine, EngineOptions, TranslationRequest, TranslationResult
+from editions.document import Article, Block
 from editions.errors import InputError
 from editions.memory import MemoryKey, segment_contexts
 from editions.pipeline import Pipeline
@@ -278,28 +277,6 @@ def test_units_without_the_source_language_are_skipped(memory: TranslationMemory
 # --- the pipeline's memory path ----------------------------------------------------------------------
 
 
-class UppercaseEngine(Engine):
-    """Deterministic stand-in that counts calls of the pipeline's memory path (the real model is
-    exercised by tests/service): it "translates" by uppercasing the source and records each request."""
-
-    name = "uppercase"
-
-    def __init__(self, prompt_version: str = "t1") -> None:
-        super().__init__(EngineOptions())
-        self.prompt_version = prompt_version
-        self.requests: list[TranslationRequest] = []
-
-    def translate_batch(self, requests: Sequence[TranslationRequest]) -> list[TranslationResult]:
-        self.requests.extend(requests)
-        return [TranslationResult(r.text.upper(), generated_tokens=1, engine_s=0.001) for r in requests]
-
-    @property
-    def provenance(self) -> Provenance:
-        return Provenance(
-            engine="uppercase", model="none", prompt_version=self.prompt_version, package_version=__version__
-        )
-
-
 def _article(**texts: str) -> Article:
     blocks = {
         "b1": "The council met on Monday.",
@@ -315,22 +292,22 @@ def _article(**texts: str) -> Article:
     )
 
 
-def _pipeline(store: Store, engine: UppercaseEngine) -> Pipeline:
+def _pipeline(store: Store, engine: Any) -> Pipeline:
     # no retries: every miss is exactly one engine call
     return Pipeline(engine, memory=TranslationMemory(store), retries=0)
 
 
-def test_the_second_translation_of_an_article_comes_from_memory(store: Store) -> None:
+def test_the_second_translation_of_an_article_comes_from_memory(store: Store, fake_engine: Any) -> None:
     article = _article()
     non_empty = [s for s in segments(article) if s.text.strip()]
     assert len(non_empty) == 5  # headline, b1, b2, b3, b5 (b4 is blank)
 
-    first_engine = UppercaseEngine()
+    first_engine = fake_engine(tokens=1)
     first = _pipeline(store, first_engine).translate_one(article, "fr", "en")
     assert first.timings.engine_calls == 5 and first.timings.memory_hits == 0
     assert len(first_engine.requests) == 5
 
-    engine = UppercaseEngine()
+    engine = fake_engine(tokens=1)
     second = _pipeline(store, engine).translate_one(article, "fr", "en")
     assert engine.requests == []
     assert second.timings.engine_calls == 0 and second.timings.memory_hits == len(non_empty)
@@ -345,7 +322,7 @@ def test_the_second_translation_of_an_article_comes_from_memory(store: Store) ->
     assert contexts["headline"] == "" and contexts["b5"] == contexts["b4"]  # a blank block is no context
 
     # another language is a different key
-    other = UppercaseEngine()
+    other = fake_engine(tokens=1)
     assert _pipeline(store, other).translate_one(article, "vi", "en").timings.memory_hits == 0
     assert len(other.requests) == 5
 
@@ -355,13 +332,13 @@ def test_the_second_translation_of_an_article_comes_from_memory(store: Store) ->
     [("b2", ["b2", "b3"]), ("b3", ["b3", "b5"]), ("b5", ["b5"])],  # b4 is blank: b5 follows b3
 )
 def test_changing_one_paragraph_misses_it_and_the_segment_after_it(
-    store: Store, changed: str, missed: list[str]
+    store: Store, changed: str, missed: list[str], fake_engine: Any
 ) -> None:
     article = _article()
-    _pipeline(store, UppercaseEngine()).translate_one(article, "fr", "en")
+    _pipeline(store, fake_engine(tokens=1)).translate_one(article, "fr", "en")
 
     edited = _article(**{changed: "This sentence was rewritten by the desk."})
-    engine = UppercaseEngine()
+    engine = fake_engine(tokens=1)
     edition = _pipeline(store, engine).translate_one(edited, "fr", "en")
     texts = {b.id: b.text for b in edited.blocks}
     assert [r.text for r in engine.requests] == [texts[m] for m in missed]
@@ -369,33 +346,37 @@ def test_changing_one_paragraph_misses_it_and_the_segment_after_it(
     assert edition.timings.memory_hits == 5 - len(missed)
 
 
-def test_a_new_prompt_version_never_reuses_machine_output_but_editor_corrections_apply(store: Store) -> None:
+def test_a_new_prompt_version_never_reuses_machine_output_but_editor_corrections_apply(
+    store: Store, fake_engine: Any
+) -> None:
     article = _article()
-    _pipeline(store, UppercaseEngine("t1")).translate_one(article, "fr", "en")
+    _pipeline(store, fake_engine(prompt_version="t1", tokens=1)).translate_one(article, "fr", "en")
     contexts = segment_contexts(article)
     TranslationMemory(store).correct(MemoryKey("en", "fr", article.blocks[0].text, contexts["b1"]), "Édité.")
 
-    engine = UppercaseEngine("t2")
+    engine = fake_engine(prompt_version="t2", tokens=1)
     edition = _pipeline(store, engine).translate_one(article, "fr", "en")
     assert edition.timings.memory_hits == 1 and edition.timings.engine_calls == 4
     assert article.blocks[0].text not in [r.text for r in engine.requests]
     assert edition.blocks[0].text == "Édité."
 
 
-def test_an_editor_correction_is_used_by_the_pipeline_in_its_context_only(store: Store) -> None:
+def test_an_editor_correction_is_used_by_the_pipeline_in_its_context_only(
+    store: Store, fake_engine: Any
+) -> None:
     article = _article()
     contexts = segment_contexts(article)
     TranslationMemory(store).correct(
         MemoryKey("en", "fr", article.blocks[1].text, contexts["b2"]), "Corrigé."
     )
     moved = _article(b1="A different first paragraph.")  # b2's text is unchanged, its context is not
-    engine = UppercaseEngine()
+    engine = fake_engine(tokens=1)
     edition = _pipeline(store, engine).translate_one(moved, "fr", "en")
     assert edition.blocks[1].text == "IT VOTED ON THE BUDGET."
     assert edition.timings.memory_hits == 0
     # the original article: b2 (editor) and the machine entries of `moved` whose context is the same
     # (headline, b3, b5) are hits; only b1 goes to the engine
-    engine = UppercaseEngine()
+    engine = fake_engine(tokens=1)
     edition = _pipeline(store, engine).translate_one(article, "fr", "en")
     assert edition.blocks[1].text == "Corrigé."
     assert [r.text for r in engine.requests] == [article.blocks[0].text]

@@ -13,20 +13,18 @@ from editions.document import Provenance, SegmentKind
 
 
 class EngineOptions(BaseModel):
-    """Typed engine options, validated once; filled from CLI flags, a config file or API JSON alike."""
+    """What every engine takes, validated once; filled from CLI flags, a config file or API JSON alike.
+
+    Each engine extends it with its own fields (`Engine.options_class`); `engines.engine_options`
+    builds the right one from a name and values, and refuses a value the engine has no use for.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     engine: str = "llamacpp"
     model: str | None = Field(None, description="local .gguf path, hub id (owner/repo[:file]) or served name")
-    base_url: str | None = Field(None, description="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1")
-    api_key: str | None = None
     temperature: float = Field(0.0, ge=0.0, le=2.0)
     seed: int = 0
-    n_ctx: int = Field(4096, ge=512)
-    n_threads: int | None = Field(None, ge=1)
-    concurrency: int = Field(4, ge=1, le=64, description="parallel requests to a server")
-    timeout_s: float = Field(300.0, gt=0)
 
 
 @dataclass(frozen=True)
@@ -59,14 +57,24 @@ class TranslationResult:
 
 
 class Engine(ABC):
-    """A translation engine. Subclasses implement `translate_batch` and `provenance`."""
+    """A translation engine. Subclasses implement `translate_batch` and `provenance`.
+
+    A third-party engine is a subclass in any package, made known with `engines.register_engine`
+    or an entry point in the `editions.engines` group (name = "module:Class").
+    """
 
     name: ClassVar[str]
-    # True when requests may run side by side (a server); False for one in-process model.
-    concurrent: ClassVar[bool] = False
+    options_class: ClassVar[type[EngineOptions]] = EngineOptions
 
     def __init__(self, options: EngineOptions) -> None:
+        if not isinstance(options, self.options_class):  # the common options, given for this engine
+            options = self.options_class.model_validate(options.model_dump(exclude_unset=True))
         self.options = options
+
+    @property
+    def parallel_requests(self) -> int:
+        """How many requests may run side by side: 1 for one in-process model, more for a server."""
+        return 1
 
     @abstractmethod
     def translate_batch(self, requests: Sequence[TranslationRequest]) -> list[TranslationResult]:

@@ -8,6 +8,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from pydantic import Field
+
 from editions import __version__
 from editions.document import Provenance
 from editions.engines.base import Engine, EngineOptions, TranslationRequest, TranslationResult
@@ -66,6 +68,11 @@ def _chat_formatter(llm: Any) -> Callable[[list[Message]], tuple[str, list[str]]
     return render
 
 
+class LlamaCppOptions(EngineOptions):
+    n_ctx: int = Field(4096, ge=512, description="context window, in tokens")
+    n_threads: int | None = Field(None, ge=1, description="CPU threads (default: all cores)")
+
+
 class LlamaCppEngine(Engine):
     """A GGUF chat model loaded in this process. Requests run one at a time (one model, one context).
 
@@ -74,9 +81,12 @@ class LlamaCppEngine(Engine):
     """
 
     name = "llamacpp"
+    options_class = LlamaCppOptions
+    options: LlamaCppOptions
 
     def __init__(self, options: EngineOptions) -> None:
         super().__init__(options)
+        options = self.options
         llama_class = _import_llama()
         self.model: ResolvedModel = resolve_model(options.model)
         # A library built for another CPU would kill this process at the first matrix product:

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
+from pydantic import Field
 
 from editions import __version__
 from editions.document import Provenance
@@ -17,14 +18,25 @@ from editions.engines.prompt import PROMPT_VERSION, chat_messages, clean_reply, 
 from editions.errors import EngineError, UsageError
 
 
+class OpenAIOptions(EngineOptions):
+    base_url: str | None = Field(None, description="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1")
+    api_key: str | None = None
+    concurrency: int = Field(4, ge=1, le=64, description="requests sent to the server side by side")
+    timeout_s: float = Field(300.0, gt=0)
+
+
 class OpenAIEngine(Engine):
-    """Chat completions over HTTP. Requests of a batch run side by side, up to `concurrency`."""
+    """Chat completions over HTTP. Requests run side by side, up to `concurrency`: the requests of a
+    batch, and the languages of an article (the pipeline translates that many at once)."""
 
     name = "openai"
-    concurrent = True
+    options_class = OpenAIOptions
+    options: OpenAIOptions
 
-    def __init__(self, options: EngineOptions) -> None:
+    def __init__(self, options: EngineOptions, *, transport: httpx.BaseTransport | None = None) -> None:
+        """`transport`: how requests reach the server (httpx's own by default; tests may pass another)."""
         super().__init__(options)
+        options = self.options
         base_url = options.base_url or os.environ.get("OPENAI_BASE_URL")
         if not base_url:
             raise UsageError("the openai engine needs --base-url (e.g. http://127.0.0.1:8000/v1)")
@@ -34,6 +46,7 @@ class OpenAIEngine(Engine):
             base_url=self.base_url,
             headers={"Authorization": f"Bearer {api_key}"},
             timeout=httpx.Timeout(options.timeout_s, connect=10.0),
+            transport=transport,
         )
         self.model_name = options.model or self._served_model()
 
@@ -61,6 +74,10 @@ class OpenAIEngine(Engine):
         except ValueError:
             raise EngineError(f"the server at {self.base_url} sent a reply that is not JSON") from None
         return data
+
+    @property
+    def parallel_requests(self) -> int:
+        return self.options.concurrency
 
     @property
     def provenance(self) -> Provenance:

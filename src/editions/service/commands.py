@@ -49,7 +49,7 @@ def serve(
     """Run the API, the background workers and the review page."""
     import uvicorn
 
-    from editions.engines.base import EngineOptions
+    from editions.engines import engine_options
     from editions.service.app import create_app
     from editions.service.context import ServiceConfig, ServiceContext, is_loopback
     from editions.service.observe import configure_logging
@@ -63,9 +63,7 @@ def serve(
         port=port,
         require_keys=require_keys,
         workers=workers,
-        engine=EngineOptions(
-            engine=engine, model=model, base_url=base_url, api_key=api_key, n_threads=threads
-        ),
+        engine=engine_options(engine, model=model, base_url=base_url, api_key=api_key, n_threads=threads),
         glossary_path=glossary_path,
         rate_per_minute=rate_per_minute,
         lease_s=lease_s,

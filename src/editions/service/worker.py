@@ -12,7 +12,7 @@ import json
 import threading
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -43,12 +43,19 @@ class _Stopping(Exception):
     """Raised between two segments when the service shuts down."""
 
 
-class JobRunner:
-    """`config.workers` threads sharing one engine per distinct set of job options."""
+EngineFactory = Callable[[EngineOptions], Engine]
 
-    def __init__(self, ctx: ServiceContext, engine: Engine | None = None) -> None:
+
+class JobRunner:
+    """`config.workers` threads sharing one engine per distinct set of job options.
+
+    Engines come from `engine_factory` (`create_engine` unless told otherwise); the runner owns what
+    it makes and closes each engine when it evicts it or stops.
+    """
+
+    def __init__(self, ctx: ServiceContext, engine_factory: EngineFactory = create_engine) -> None:
         self.ctx = ctx
-        self._engine_override = engine
+        self._engine_factory = engine_factory
         self._engines: OrderedDict[str, Engine] = OrderedDict()  # least recently used first
         self._in_use: Counter[str] = Counter()
         self._engines_lock = threading.Lock()
@@ -100,9 +107,6 @@ class JobRunner:
         MAX_ENGINES are kept: a job with yet another seed evicts the least recently used idle one
         instead of loading models until memory runs out.
         """
-        if self._engine_override is not None:
-            yield self._engine_override
-            return
         chosen = {k: options[k] for k in JOB_OPTIONS if k in options}
         key = json.dumps(chosen, sort_keys=True)
         with self._engines_lock:
@@ -110,8 +114,9 @@ class JobRunner:
                 idle = [k for k in self._engines if not self._in_use[k]]
                 for evicted in idle[: max(0, len(self._engines) + 1 - MAX_ENGINES)]:
                     self._engines.pop(evicted).close()
-                merged = self.ctx.config.engine.model_dump() | chosen
-                self._engines[key] = create_engine(EngineOptions.model_validate(merged))
+                operator = self.ctx.config.engine
+                for_job = type(operator).model_validate(operator.model_dump() | chosen)
+                self._engines[key] = self._engine_factory(for_job)
             self._engines.move_to_end(key)
             self._in_use[key] += 1
             engine = self._engines[key]
