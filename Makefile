@@ -69,7 +69,7 @@ typecheck: install
 # 127.0.0.1, so the store tests run on SQLite and PostgreSQL alike; it is stopped afterwards.
 test: model lint typecheck
 	@services="$$(scripts/test-services.sh start)"; eval "$$services"; \
-	$(BIN)/pytest -q; status=$$?; scripts/test-services.sh stop; exit $$status
+	EDITIONS_TEST_REQUIRE_MODEL=1 $(BIN)/pytest -q --durations=10; status=$$?; scripts/test-services.sh stop; exit $$status
 
 # Without the real-model tests: seconds, for the edit loop.
 test-fast: install
