@@ -87,6 +87,11 @@ def bad_inputs(tmp_path: Path) -> dict[str, Path]:
             "Invalid value for '--format'",
         ),
         ("no --to", ["translate", "{story}"], "Missing option '--to'"),
+        (
+            "option of another engine",
+            ["translate", "{story}", "--to", "fr", "--base-url", "{down}"],
+            "the llamacpp engine takes no base_url option",
+        ),
     ],
 )
 def test_user_errors_are_one_line_and_a_nonzero_exit(
@@ -107,6 +112,18 @@ def test_user_errors_are_one_line_and_a_nonzero_exit(
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("editions: error: ") and message in lines[0]
     assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_debug_shows_the_cause_above_the_one_line(tmp_path: Path) -> None:
+    down = f"http://127.0.0.1:{_closed_port()}/v1"
+    story = str(FIXTURES / "council-vote.md")
+    result = run("translate", story, "--to", "fr", "--engine", "openai", "--base-url", down, "--debug")
+    assert result.returncode == 70
+    *trace, last = result.stderr.strip().splitlines()
+    assert last == f"editions: error: cannot reach the server at {down}: [Errno 111] Connection refused"
+    assert "httpx.ConnectError" in "\n".join(trace)  # the cause, chained
+    assert "The above exception was the direct cause of the following exception" in result.stderr
+    assert "--debug" in run("--help").stdout
 
 
 def test_version_and_engine_list() -> None:

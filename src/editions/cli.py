@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import traceback
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +23,12 @@ _FORMAT_CHOICES = ("text", "md", "html", "json")
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="editions")
+@click.option(
+    "--debug",
+    is_flag=True,
+    expose_value=False,
+    help="On an error, also print the traceback with its causes (anywhere on the command line).",
+)
 def cli() -> None:
     """Faithful French, Vietnamese (and other) editions of English news articles."""
 
@@ -374,6 +381,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         status = cli.main(args=args, prog_name="editions", standalone_mode=False)
     except EditionsError as err:
+        if debug:  # the one line still comes last; above it, what led to it
+            traceback.print_exception(err, file=sys.stderr)
         return _fail(str(err), err.exit_code)
     except click.exceptions.Abort:
         return _fail("interrupted", 130)

@@ -253,7 +253,7 @@ def _schema_revisions(store: Any) -> tuple[str | None, str | None]:
         with store.engine.connect() as connection:
             current = MigrationContext.configure(connection).get_current_revision()
     except SQLAlchemyError as err:
-        raise StoreError(str(err).splitlines()[0]) from None
+        raise StoreError(str(err).splitlines()[0]) from err
     return current, ScriptDirectory.from_config(config).get_current_head()
 
 

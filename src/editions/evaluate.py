@@ -77,14 +77,14 @@ def read_lines(path: Path, what: str) -> list[str]:
     """The lines of a UTF-8 file, without their line ends."""
     try:
         data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{what} file not found: {path}") from None
+    except FileNotFoundError as err:
+        raise InputError(f"{what} file not found: {path}") from err
     except OSError as err:
-        raise InputError(f"cannot read {what} file {path}: {err.strerror}") from None
+        raise InputError(f"cannot read {what} file {path}: {err.strerror}") from err
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise InputError(f"{what} file {path} is not UTF-8 (byte {err.start})") from None
+        raise InputError(f"{what} file {path} is not UTF-8 (byte {err.start})") from err
     return text.removeprefix("\ufeff").splitlines()
 
 

@@ -117,10 +117,10 @@ class Glossary:
             raise GlossaryError(f"{path}: unknown glossary format {found!r}; use .csv or .tbx")
         try:
             data = path.read_bytes()
-        except FileNotFoundError:
-            raise GlossaryError(f"{path}: glossary file not found") from None
+        except FileNotFoundError as err:
+            raise GlossaryError(f"{path}: glossary file not found") from err
         except OSError as err:
-            raise GlossaryError(f"{path}: cannot read glossary ({err.strerror or err})") from None
+            raise GlossaryError(f"{path}: cannot read glossary ({err.strerror or err})") from err
         if suffix == ".csv":
             return cls(_csv_terms(_decode(data, str(path)), str(path)))
         return cls(_tbx_terms(data, str(path)))
@@ -355,7 +355,7 @@ def _tbx_terms(data: bytes, name: str) -> list[Term]:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as err:
         line = err.lineno or (err.position[0] if err.position else 0)
-        raise GlossaryError(f"{name}:{line}: malformed XML: {' '.join(str(err.msg).split())}") from None
+        raise GlossaryError(f"{name}:{line}: malformed XML: {' '.join(str(err.msg).split())}") from err
     if _local(root) not in ("martif", "tbx"):
         raise GlossaryError(f"{name}:{root.sourceline}: not a TBX file (root element <{_local(root)}>)")
     terms = []

@@ -104,7 +104,7 @@ class LlamaCppEngine(Engine):
                 verbose=False,
             )
         except (ValueError, RuntimeError) as err:
-            raise ModelUnavailableError(f"cannot load model {self.model.path}: {err}") from None
+            raise ModelUnavailableError(f"cannot load model {self.model.path}: {err}") from err
         self.load_s = time.perf_counter() - started
         self._lock = threading.Lock()
         self._format = _chat_formatter(self._llm)
@@ -147,7 +147,7 @@ class LlamaCppEngine(Engine):
                 stop=[*STOP, *stop],
             )
         except ValueError as err:  # e.g. prompt longer than the context window
-            raise EngineError(f"llama.cpp could not translate a block: {err}") from None
+            raise EngineError(f"llama.cpp could not translate a block: {err}") from err
         elapsed = time.perf_counter() - started
         choice = reply["choices"][0]
         raw = choice["text"] or ""
@@ -174,7 +174,7 @@ class LlamaCppEngine(Engine):
                     repeat_penalty=1.0,
                 )
             except ValueError as err:
-                raise EngineError(f"llama.cpp could not answer a chat: {err}") from None
+                raise EngineError(f"llama.cpp could not answer a chat: {err}") from err
         elapsed = time.perf_counter() - started
         choice = reply["choices"][0]
         raw = choice["message"]["content"] or ""

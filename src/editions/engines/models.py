@@ -164,11 +164,11 @@ def _from_hub(spec: str) -> ResolvedModel:
     repo_id, _, pattern = spec.partition(":")
     try:
         import huggingface_hub as hub
-    except ImportError:
+    except ImportError as err:
         raise BackendMissingError(
             f"{spec!r} looks like a model hub id; downloading needs huggingface_hub: "
             "pip install 'editions[hub]' (or pass a local .gguf path)"
-        ) from None
+        ) from err
     offline = os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes")
     # Fail fast when the hub is unreachable: short connect timeouts, no retries.
     os.environ.setdefault("HF_HUB_ETAG_TIMEOUT", "5")
@@ -184,7 +184,7 @@ def _from_hub(spec: str) -> ResolvedModel:
         raise ModelUnavailableError(
             f"cannot get {spec!r} from the model hub ({reason}); this machine may be offline: pass a "
             "local .gguf path with --model, or omit --model to use the packaged default"
-        ) from None
+        ) from err
     files = sorted(Path(local).rglob(pattern or "*.gguf"))
     files = [f for f in files if f.suffix == ".gguf"]
     if not files:

@@ -62,17 +62,17 @@ class OpenAIEngine(Engine):
         """One HTTP call with every transport and server failure mapped to an EngineError."""
         try:
             response = self._client.request(method, path, json=payload)
-        except httpx.TimeoutException:
-            raise EngineError(f"the server at {self.base_url} did not answer in time") from None
+        except httpx.TimeoutException as err:
+            raise EngineError(f"the server at {self.base_url} did not answer in time") from err
         except httpx.HTTPError as err:
-            raise EngineError(f"cannot reach the server at {self.base_url}: {err}") from None
+            raise EngineError(f"cannot reach the server at {self.base_url}: {err}") from err
         if response.status_code >= 400:
             detail = response.text.strip().replace("\n", " ")[:200]
             raise EngineError(f"the server at {self.base_url} answered {response.status_code}: {detail}")
         try:
             data: dict[str, Any] = response.json()
-        except ValueError:
-            raise EngineError(f"the server at {self.base_url} sent a reply that is not JSON") from None
+        except ValueError as err:
+            raise EngineError(f"the server at {self.base_url} sent a reply that is not JSON") from err
         return data
 
     @property

@@ -67,7 +67,7 @@ class Store:
                     folder.mkdir(parents=True, exist_ok=True)
                 except OSError as err:
                     reason = err.strerror or type(err).__name__
-                    raise StoreError(f"cannot create the database folder {str(folder)!r}: {reason}") from None
+                    raise StoreError(f"cannot create the database folder {str(folder)!r}: {reason}") from err
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         else:
             kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=10)

@@ -152,7 +152,7 @@ class TranslationMemory:
         try:
             tmx: Any = tmxfile(BytesIO(data))
         except (etree.XMLSyntaxError, ValueError) as err:
-            raise TmxError(f"not a TMX file: {str(err).splitlines()[0][:160]}") from None
+            raise TmxError(f"not a TMX file: {str(err).splitlines()[0][:160]}") from err
         except AssertionError:  # translate-toolkit asserts the root element is <tmx>
             raise TmxError("not a TMX file: the root element is not <tmx>") from None
         source_default = (tmx.getsourcelanguage() or "en").lower()
