@@ -62,6 +62,7 @@ def test_a_bad_first_attempt_is_retried_once_with_feedback(fake_engine: Any) -> 
     retry = [r for r in engine.requests if r.feedback]
     assert len(retry) == 1 and "the number 3 is missing" in (retry[0].feedback or "")
     assert edition.blocks[0].notes == ["retried once; the retry passed the checks"]
+    assert [b.retries for b in edition.blocks] == [1, 0]  # counted in a field, not read from the note
 
 
 def test_lost_link_is_put_back_around_its_translated_words(fake_engine: Any) -> None:

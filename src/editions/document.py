@@ -15,6 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from editions.vocabulary import FindingCode
+
 BlockKind = Literal["heading", "paragraph", "quote", "list_item"]
 MarkKind = Literal["link", "em", "strong"]
 # What an engine is asked to translate: the article's front matter or one of its blocks.
@@ -111,7 +113,7 @@ Severity = Literal["error", "warning", "info"]
 class QaFinding(_Model):
     """One thing an editor should look at in one block (or that the pipeline fixed and recorded)."""
 
-    code: str  # e.g. "number.missing", "date.shifted", "glossary.term", "lang.wrong", "repeat.loop"
+    code: FindingCode
     severity: Severity
     message: str  # written for an editor
     block_id: str
@@ -131,8 +133,9 @@ class EditionBlock(_Model):
     marks: dict[str, Mark] = Field(default_factory=dict)
     level: int | None = None
     ordered: bool = False
-    notes: list[str] = Field(default_factory=list)  # what the pipeline had to do to this block
+    notes: list[str] = Field(default_factory=list)  # what the pipeline had to do to this block, for people
     findings: list[QaFinding] = Field(default_factory=list)
+    retries: int = 0  # engine calls made again with the checks' feedback
 
     @property
     def plain(self) -> str:

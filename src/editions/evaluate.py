@@ -227,7 +227,7 @@ def _translate_doc_pipeline(
     return {
         "hyps": [block.plain for block in edition.blocks],
         "qa_findings": sum(len(block.findings) for block in edition.blocks),
-        "retries": sum(any(n.startswith("retried") for n in block.notes) for block in edition.blocks),
+        "retries": sum(block.retries > 0 for block in edition.blocks),
         "engine_calls": edition.timings.engine_calls,
         "engine_s": edition.timings.engine_s,
         "wall_s": time.perf_counter() - started,

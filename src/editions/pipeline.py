@@ -70,6 +70,7 @@ class _Outcome:
     notes: list[str]
     results: list[TranslationResult]
     findings: list[QaFinding] = field(default_factory=list)
+    retries: int = 0
 
 
 class Pipeline:
@@ -186,15 +187,16 @@ class Pipeline:
             )
             if _score(retry_findings) < _score(findings):
                 best, findings = results[-1].text, retry_findings
+        retries = len(results) - 1
         notes = []
-        if len(results) > 1:
+        if retries:
             left = "; ".join(_feedback(findings))
             notes.append(
                 f"retried once; still: {left}" if left else "retried once; the retry passed the checks"
             )
         if not best.strip():
             notes.append("engine returned nothing; source text kept for the editor")
-            return _Outcome(segment.text, notes, results, findings)
+            return _Outcome(segment.text, notes, results, findings, retries)
         if segment.marks and markup_problems(best, segment.marks):
             translate_span = self._translate_span(source_lang, target_lang, results)
             best, repair_notes = repair_markup(segment, best, translate_span)
@@ -203,7 +205,7 @@ class Pipeline:
         if self.repair:
             best, fixed = repair_block(BlockPair(segment.id, segment.text, best, segment.marks), ctx)
         findings = check_block(BlockPair(segment.id, segment.text, best, segment.marks), ctx)
-        return _Outcome(best, notes, results, fixed + findings)
+        return _Outcome(best, notes, results, fixed + findings, retries)
 
     def _translate_span(
         self, source_lang: str, target_lang: str, results: list[TranslationResult]
@@ -244,6 +246,7 @@ def _assemble(
             ordered=block.ordered,
             notes=outcome.notes,
             findings=outcome.findings,
+            retries=outcome.retries,
         )
 
     return Edition(

@@ -19,6 +19,7 @@ from editions.langid import detect_language
 from editions.localize import check_dates as date_problems
 from editions.localize import find_dates, same_date
 from editions.qa.numbers import number_values, spelled_numbers
+from editions.vocabulary import FindingCode
 
 if TYPE_CHECKING:
     from editions.glossary import Glossary
@@ -51,21 +52,21 @@ class QaContext:
 
 Check = Callable[[BlockPair, QaContext], list[QaFinding]]
 
-ENGINE_FIXABLE = frozenset(
+ENGINE_FIXABLE: frozenset[FindingCode] = frozenset(
     {
-        "empty",
-        "markup.broken",
-        "number.missing",
-        "date.missing",
-        "date.shifted",
-        "date.added",
-        "lang.wrong",
-        "untranslated",
-        "omission",
-        "omission.sentence",
-        "repeat.loop",
-        "glossary.term",
-        "link.changed",
+        FindingCode.EMPTY,
+        FindingCode.MARKUP_BROKEN,
+        FindingCode.NUMBER_MISSING,
+        FindingCode.DATE_MISSING,
+        FindingCode.DATE_SHIFTED,
+        FindingCode.DATE_ADDED,
+        FindingCode.LANG_WRONG,
+        FindingCode.UNTRANSLATED,
+        FindingCode.OMISSION,
+        FindingCode.OMISSION_SENTENCE,
+        FindingCode.REPEAT_LOOP,
+        FindingCode.GLOSSARY_TERM,
+        FindingCode.LINK_CHANGED,
     }
 )
 
@@ -75,7 +76,7 @@ MIN_LETTERS_FOR_LANGID = 24
 
 def _finding(
     pair: BlockPair,
-    code: str,
+    code: FindingCode,
     severity: Severity,
     message: str,
     source: tuple[int, int] | None = None,
@@ -96,13 +97,13 @@ def _finding(
 
 def check_empty(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
     if pair.plain_source.strip() and not pair.plain_target.strip():
-        return [_finding(pair, "empty", "error", "the translation is empty")]
+        return [_finding(pair, FindingCode.EMPTY, "error", "the translation is empty")]
     return []
 
 
 def check_markup(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
     return [
-        _finding(pair, "markup.broken", "error", f"inline markup: {problem}")
+        _finding(pair, FindingCode.MARKUP_BROKEN, "error", f"inline markup: {problem}")
         for problem in markup_problems(pair.target, pair.marks)
     ]
 
@@ -141,7 +142,7 @@ def check_numbers(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
             findings.append(
                 _finding(
                     pair,
-                    "number.missing",
+                    FindingCode.NUMBER_MISSING,
                     "error",
                     f"the number {_show(value)} is missing or changed in the translation",
                     source=_span_of(value, pair.plain_source, ctx.source_lang),
@@ -153,7 +154,7 @@ def check_numbers(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
             findings.append(
                 _finding(
                     pair,
-                    "number.added",
+                    FindingCode.NUMBER_ADDED,
                     "warning",
                     f"the number {_show(value)} is in the translation but not in the source",
                     target=_span_of(value, pair.plain_target, ctx.target_lang),
@@ -170,11 +171,12 @@ def check_dates(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
         target = (problem.target.start, problem.target.end) if problem.target else None
         if target:
             flagged.add(target)
-        severity: Severity = "warning" if problem.code == "date.ambiguous_form" else "error"
+        code = FindingCode(problem.code)
+        severity: Severity = "warning" if code == FindingCode.DATE_AMBIGUOUS_FORM else "error"
         findings.append(
             _finding(
                 pair,
-                problem.code,
+                code,
                 severity,
                 problem.message,
                 source=(problem.source.start, problem.source.end),
@@ -189,7 +191,7 @@ def check_dates(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
         findings.append(
             _finding(
                 pair,
-                "date.added",
+                FindingCode.DATE_ADDED,
                 "error",
                 f'the date "{mention.raw}" is in the translation but not in the source',
                 target=(mention.start, mention.end),
@@ -210,7 +212,7 @@ def check_glossary(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
         findings.append(
             _finding(
                 pair,
-                "glossary.term",
+                FindingCode.GLOSSARY_TERM,
                 "warning",
                 f"« {match.found} » should be written {wanted} in this language",
                 source=(match.start, match.end),
@@ -266,7 +268,7 @@ def check_names(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
             findings.append(
                 _finding(
                     pair,
-                    "name.missing",
+                    FindingCode.NAME_MISSING,
                     "warning",
                     f"the name « {name} » does not appear in the translation",
                     source=(start, end),
@@ -287,7 +289,7 @@ def check_links(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
             findings.append(
                 _finding(
                     pair,
-                    "link.changed",
+                    FindingCode.LINK_CHANGED,
                     "error",
                     f"« {match.group(0)} » must appear unchanged in the translation",
                     source=(match.start(), match.end()),
@@ -306,7 +308,12 @@ def check_language(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
     found = detect_language(text)
     if found is not None and found != ctx.target_lang:
         return [
-            _finding(pair, "lang.wrong", "error", f"the translation is not in {ctx.target_lang} ({found}?)")
+            _finding(
+                pair,
+                FindingCode.LANG_WRONG,
+                "error",
+                f"the translation is not in {ctx.target_lang} ({found}?)",
+            )
         ]
     return []
 
@@ -334,7 +341,7 @@ def check_untranslated(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
             findings.append(
                 _finding(
                     pair,
-                    "untranslated",
+                    FindingCode.UNTRANSLATED,
                     "warning",
                     f"« {word} » looks like a word left in {ctx.source_lang}",
                     target=(match.start(), match.end()),
@@ -359,17 +366,23 @@ def check_length(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
     expected = _LENGTH_RATIO.get(ctx.target_lang, 1.1) if ctx.source_lang == "en" else 1.0
     ratio = len(target) / len(source) / expected
     if ratio < 0.55:
-        return [_finding(pair, "omission", "error", f"the translation is {ratio:.0%} of the expected length")]
+        message = f"the translation is {ratio:.0%} of the expected length"
+        return [_finding(pair, FindingCode.OMISSION, "error", message)]
     if ratio > 1.9:
         return [
-            _finding(pair, "addition", "warning", f"the translation is {ratio:.0%} of the expected length")
+            _finding(
+                pair,
+                FindingCode.ADDITION,
+                "warning",
+                f"the translation is {ratio:.0%} of the expected length",
+            )
         ]
     missing = _sentences(source) - _sentences(target)
     if missing >= 1 and _sentences(source) >= 2:
         return [
             _finding(
                 pair,
-                "omission.sentence",
+                FindingCode.OMISSION_SENTENCE,
                 "warning",
                 f"the source has {_sentences(source)} sentences, the translation {_sentences(target)}",
             )
@@ -392,13 +405,14 @@ def check_repetition(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
                 if _repeats_in(source_words, gram, need):
                     continue
                 shown = " ".join(gram)
-                return [_finding(pair, "repeat.loop", "error", f"« {shown} » repeats {need}+ times in a row")]
+                message = f"« {shown} » repeats {need}+ times in a row"
+                return [_finding(pair, FindingCode.REPEAT_LOOP, "error", message)]
     counts: dict[tuple[str, ...], int] = {}
     for i in range(len(words) - 3):
         gram4 = tuple(words[i : i + 4])
         counts[gram4] = counts.get(gram4, 0) + 1
         if counts[gram4] >= 3:
-            return [_finding(pair, "repeat.loop", "error", f"« {' '.join(gram4)} » occurs 3 times")]
+            return [_finding(pair, FindingCode.REPEAT_LOOP, "error", f"« {' '.join(gram4)} » occurs 3 times")]
     return []
 
 

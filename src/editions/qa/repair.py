@@ -5,6 +5,7 @@ from __future__ import annotations
 from editions.document import QaFinding
 from editions.localize import fix_dates, fix_numbers, fix_typography
 from editions.qa.checks import BlockPair, QaContext
+from editions.vocabulary import FindingCode
 
 
 def repair_block(pair: BlockPair, ctx: QaContext) -> tuple[str, list[QaFinding]]:
@@ -14,13 +15,13 @@ def repair_block(pair: BlockPair, ctx: QaContext) -> tuple[str, list[QaFinding]]
     """
 
     text = pair.target
-    fixes: list[tuple[str, str]] = []
+    fixes: list[tuple[FindingCode, str]] = []
     text, messages = fix_dates(pair.source, text, ctx.source_lang, ctx.target_lang)
-    fixes += [("date.form", m) for m in messages]
+    fixes += [(FindingCode.DATE_FORM, m) for m in messages]
     text, messages = fix_numbers(pair.source, text, ctx.source_lang, ctx.target_lang)
-    fixes += [("number.form", m) for m in messages]
+    fixes += [(FindingCode.NUMBER_FORM, m) for m in messages]
     text, messages = fix_typography(text, ctx.target_lang)
-    fixes += [("typography", m) for m in messages]
+    fixes += [(FindingCode.TYPOGRAPHY, m) for m in messages]
     findings = [
         QaFinding(code=code, severity="info", message=message, block_id=pair.block_id, fixed=True)
         for code, message in fixes

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from editions.document import Article, Block, QaFinding
 from editions.glossary import Glossary
 from editions.qa.checks import BlockPair, QaContext, check_block
+from editions.vocabulary import FindingCode
 
 
 class QaReport(BaseModel):
@@ -31,14 +32,14 @@ def qa_articles(
     pairs = list(zip(source.blocks, translation.blocks, strict=False))
     for src, tgt in pairs:
         findings += check_block(BlockPair(src.id, src.text, tgt.text, dict(src.marks)), ctx)
-    findings += _unpaired(source.blocks[len(pairs) :], "omission", "has no translation")
-    findings += _unpaired(translation.blocks[len(pairs) :], "addition", "has no source block")
+    findings += _unpaired(source.blocks[len(pairs) :], FindingCode.OMISSION, "has no translation")
+    findings += _unpaired(translation.blocks[len(pairs) :], FindingCode.ADDITION, "has no source block")
     return QaReport(
         source_lang=source_lang, target_lang=target_lang, blocks_compared=len(pairs) + 1, findings=findings
     )
 
 
-def _unpaired(blocks: list[Block], code: str, what: str) -> list[QaFinding]:
+def _unpaired(blocks: list[Block], code: FindingCode, what: str) -> list[QaFinding]:
     return [
         QaFinding(code=code, severity="error", message=f"block {b.id} {what}", block_id=b.id) for b in blocks
     ]

@@ -1,0 +1,77 @@
+"""The named vocabularies: every state and code that is stored, sent over the API or compared in logic.
+
+Each is a `StrEnum`, so a member *is* its string: it goes into JSON, SQL and templates as written
+here, compares equal to that string, and a misspelt member is an error where it is written, not a
+silent mismatch in a query. Adding a member is a schema change for whoever reads these values.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class JobStatus(StrEnum):
+    """A job: a submission of one or more articles into one or more languages."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"  # every task finished, at least one with an edition
+    FAILED = "failed"  # every task failed
+
+    @property
+    def finished(self) -> bool:
+        return self in (JobStatus.DONE, JobStatus.FAILED)
+
+
+class TaskStatus(StrEnum):
+    """A task: one article into one language, claimed by one worker at a time under a lease."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+    @property
+    def finished(self) -> bool:
+        return self in (TaskStatus.DONE, TaskStatus.FAILED)
+
+
+class ReviewState(StrEnum):
+    """An edition's review: editing an approved edition puts it back to draft."""
+
+    DRAFT = "draft"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class MemoryOrigin(StrEnum):
+    """Where a translation-memory entry came from; the earlier in this list, the more it is trusted."""
+
+    EDITOR = "editor"  # a correction saved on the review page
+    IMPORT = "import"  # a TMX file
+    MACHINE = "machine"  # the pipeline's own output
+
+
+class FindingCode(StrEnum):
+    """What a QA finding is about. The text of a finding's message is for people; logic uses the code."""
+
+    EMPTY = "empty"
+    MARKUP_BROKEN = "markup.broken"
+    NUMBER_MISSING = "number.missing"
+    NUMBER_ADDED = "number.added"
+    NUMBER_FORM = "number.form"  # fixed: written the source's way
+    DATE_MISSING = "date.missing"
+    DATE_SHIFTED = "date.shifted"
+    DATE_ADDED = "date.added"
+    DATE_AMBIGUOUS_FORM = "date.ambiguous_form"
+    DATE_FORM = "date.form"  # fixed: written the source's way
+    GLOSSARY_TERM = "glossary.term"
+    NAME_MISSING = "name.missing"
+    LINK_CHANGED = "link.changed"
+    LANG_WRONG = "lang.wrong"
+    UNTRANSLATED = "untranslated"
+    OMISSION = "omission"
+    OMISSION_SENTENCE = "omission.sentence"
+    ADDITION = "addition"
+    REPEAT_LOOP = "repeat.loop"
+    TYPOGRAPHY = "typography"  # fixed: the target language's spacing and quotes
