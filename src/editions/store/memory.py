@@ -24,8 +24,9 @@ from editions.errors import InputError
 from editions.memory import MemoryKey
 from editions.store.db import Store
 from editions.store.schema import MemoryRow, utcnow
+from editions.vocabulary import MemoryOrigin
 
-_PREFERENCE = {"editor": 0, "import": 1, "machine": 2}
+_PREFERENCE: dict[str, int] = {origin: rank for rank, origin in enumerate(MemoryOrigin)}  # best first
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _CONTEXT_PROP = "x-editions-context"
 _ORIGIN_PROP = "x-editions-origin"
@@ -61,8 +62,8 @@ class TranslationMemory:
             usable = [
                 row
                 for row in rows
-                if (row.approved and row.origin != "machine")
-                or (row.origin == "machine" and row.key == signed)
+                if (row.approved and row.origin != MemoryOrigin.MACHINE)
+                or (row.origin == MemoryOrigin.MACHINE and row.key == signed)
             ]
             if not usable:
                 return None
@@ -71,14 +72,14 @@ class TranslationMemory:
             return best.target_text
 
     def remember(self, key: MemoryKey, translation: str) -> None:
-        self._put(key, translation, "machine", approved=False)
+        self._put(key, translation, MemoryOrigin.MACHINE, approved=False)
 
     def correct(self, key: MemoryKey, translation: str) -> None:
         """An editor's correction: approved, and keyed without the engine signature."""
         unsigned = MemoryKey(key.source_lang, key.target_lang, key.text, key.context)
-        self._put(unsigned, translation, "editor", approved=True)
+        self._put(unsigned, translation, MemoryOrigin.EDITOR, approved=True)
 
-    def _put(self, key: MemoryKey, translation: str, origin: str, *, approved: bool) -> None:
+    def _put(self, key: MemoryKey, translation: str, origin: MemoryOrigin, *, approved: bool) -> None:
         digest = key.digest()
         with self.store.session() as session:
             row = session.scalars(
@@ -166,7 +167,7 @@ class TranslationMemory:
                 if lang and seg is not None:
                     texts[lang] = "".join(seg.itertext()).strip()
             props = {p.get("type"): (p.text or "") for p in element.findall("prop")}
-            if props.get(_ORIGIN_PROP) == "machine":
+            if props.get(_ORIGIN_PROP) == MemoryOrigin.MACHINE:
                 continue  # machine output is only reused under its own signature, never as approved
             context = props.get(_CONTEXT_PROP, "")
             # each unit's own srclang first: one memory holds fr→en next to en→vi
@@ -178,6 +179,6 @@ class TranslationMemory:
             for target_lang, target in texts.items():
                 if target:
                     key = MemoryKey(source_lang, target_lang, source, context)
-                    self._put(key, target, "import", approved=True)
+                    self._put(key, target, MemoryOrigin.IMPORT, approved=True)
                     added += 1
         return added
