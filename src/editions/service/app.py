@@ -17,7 +17,7 @@ from editions.errors import EditionsError, InputError, InputTooLargeError, Usage
 from editions.service import observe
 from editions.service.context import ServiceConfig, ServiceContext
 from editions.service.security import AuthError, RateLimiter
-from editions.store.jobs import IdempotencyConflictError, NotFoundError, StaleEditError
+from editions.store.queue import IdempotencyConflictError, NotFoundError, StaleEditError
 
 STATIC = Path(__file__).parent / "static"
 

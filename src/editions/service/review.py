@@ -38,16 +38,9 @@ from editions.segment import segments
 from editions.service.context import ServiceContext
 from editions.service.editing import MAX_BLOCK_CHARS, block_source_and_text, edit_block, export_edition
 from editions.service.security import COOKIE, Principal, authenticate, context_of
-from editions.store.jobs import (
-    NotFoundError,
-    StaleEditError,
-    StoredEdition,
-    get_edition,
-    job_view,
-    list_jobs,
-    set_review,
-)
+from editions.store.editions import StoredEdition, get_edition, set_review
 from editions.store.keys import verify_key
+from editions.store.queue import NotFoundError, StaleEditError, job_view, list_jobs
 
 TEMPLATES = Path(__file__).parent / "templates"
 
