@@ -1,7 +1,7 @@
-"""How each language writes dates, numbers, percentages, currencies, ordinals and quotation marks.
+"""How each language writes dates, numbers, percentages and quotation marks.
 
 The forms come from CLDR through Babel; a few newsroom conventions CLDR does not carry are small tables
-here (ordinals, quotation marks, minimum grouping digits, the Vietnamese long date). The engine is told
+here (quotation marks, minimum grouping digits, the Vietnamese long date). The engine is told
 the forms (`style_guide`), and the QA stage checks and repairs its output against the source
 (`check_dates`, `fix_dates`, `fix_numbers`, `fix_typography`).
 
@@ -25,7 +25,6 @@ from decimal import Decimal
 from functools import cache
 from typing import Literal
 
-from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
@@ -40,10 +39,8 @@ __all__ = [
     "fix_dates",
     "fix_numbers",
     "fix_typography",
-    "format_currency",
     "format_date",
     "format_number",
-    "format_ordinal",
     "format_percent",
     "same_date",
     "style_guide",
@@ -71,7 +68,6 @@ _QUOTES: dict[str, tuple[str, str, str]] = {
 }
 _QUOTE_WORD = {"fr": "guillemets", "es": "comillas", "pt": "aspas", "de": "Anführungszeichen"}
 _QUOTE_WORD |= {"vi": "ngoặc kép", "en": "quotation marks"}
-_EN_ORDINAL_SUFFIX = {"one": "st", "two": "nd", "few": "rd", "other": "th"}
 
 
 def _lang(lang: str) -> str:
@@ -111,14 +107,6 @@ def format_percent(value: Number, lang: str) -> str:
     return _percent_pattern(code).replace("{}", format_number(value, code))
 
 
-def format_currency(value: Number, currency_code: str, lang: str) -> str:
-    """An amount in `currency_code` (ISO 4217) as CLDR writes it for `lang`: fr "1 234,50 €"."""
-    code = _lang(lang)
-    amount = _decimal(value)
-    grouped = abs(amount) >= 10 ** (2 + _MIN_GROUPING.get(code, 1))
-    return babel_numbers.format_currency(amount, currency_code.upper(), locale=code, group_separator=grouped)
-
-
 def format_date(d: datetime.date, lang: str, style: DateStyle = "long") -> str:
     """A date in `lang`'s form, by style ("long", "short_day_month", "month_year"):
     fr "5 juin 2025" / "5 juin" / "juin 2025"; vi "ngày 5 tháng 6 năm 2025" / "5/6" / "tháng 6 năm 2025"."""
@@ -133,22 +121,6 @@ def format_date(d: datetime.date, lang: str, style: DateStyle = "long") -> str:
     if code == "fr" and d.day == 1 and style != "month_year":
         text = re.sub(r"(?<!\d)1(?= )", "1er", text, count=1)
     return text
-
-
-def format_ordinal(n: int, lang: str) -> str:
-    """fr "1er", "2e"; vi "thứ nhất", "thứ 2"; es and pt "1.º"; de "1."; en "1st"."""
-    code = _lang(lang)
-    if code == "fr":
-        return "1er" if n == 1 else f"{n}e"
-    if code == "vi":
-        return "thứ nhất" if n == 1 else f"thứ {n}"
-    if code in ("es", "pt", "it"):
-        return f"{n}.º"
-    if code in ("de", "pl"):
-        return f"{n}."
-    if code == "en":
-        return f"{n}{_EN_ORDINAL_SUFFIX.get(Locale.parse('en').ordinal_form(n), 'th')}"
-    return str(n)
 
 
 def _quotes(code: str) -> tuple[str, str, str]:
