@@ -12,8 +12,8 @@ raw       the baseline: the same engine asked, one sentence at a time, "Translat
           what the pipeline is worth.
 
 Scores are sacrebleu corpus chrF++ (`CHRF(word_order=2)`) and BLEU, with their signatures; the fact rate
-is the share of the source's numbers (and dates, once `editions.localize.check_dates` exists) that the
-translation carries. Translations are appended to `<out>.cache.jsonl` as they are made, keyed by system,
+is the share of the source's numbers and dates that the translation carries.
+Translations are appended to `<out>.cache.jsonl` as they are made, keyed by system,
 document, the document's source lines and the engine's provenance signature: a re-run with the same
 arguments picks up where a killed one stopped, and loses at most the document in progress. The key does
 not see the pipeline's own code (checks, repairs): delete the cache to measure a change to it.
@@ -22,7 +22,6 @@ not see the pipeline's own code (checks, repairs): delete the cache to measure a
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -35,6 +34,7 @@ from editions.engines.base import Engine, TranslationRequest
 from editions.engines.prompt import max_new_tokens
 from editions.errors import InputError, UsageError
 from editions.languages import get_language
+from editions.localize import DateMention, check_dates, find_dates
 from editions.qa.numbers import missing_numbers, number_values
 
 if TYPE_CHECKING:
@@ -326,17 +326,7 @@ class FactCount:
     dates_carried: int = 0
 
 
-def _date_functions() -> tuple[Callable[..., Any], Callable[..., Any]] | None:
-    """`editions.localize.find_dates` and `check_dates`, when that module has them (it is newer)."""
-    try:
-        localize = importlib.import_module("editions.localize")
-    except ImportError:
-        return None
-    find, check = getattr(localize, "find_dates", None), getattr(localize, "check_dates", None)
-    return (find, check) if callable(find) and callable(check) else None
-
-
-def _blank(text: str, mentions: Sequence[Any]) -> str:
+def _blank(text: str, mentions: Sequence[DateMention]) -> str:
     for m in sorted(mentions, key=lambda m: m.start, reverse=True):
         text = text[: m.start] + " " * (m.end - m.start) + text[m.end :]
     return text
@@ -344,34 +334,28 @@ def _blank(text: str, mentions: Sequence[Any]) -> str:
 
 def count_facts(
     sources: Sequence[str], hypotheses: Sequence[str], source_lang: str, target_lang: str
-) -> tuple[FactCount, str | None]:
-    """Numbers (and dates) of each source line, and how many its hypothesis carries; a note if no dates.
+) -> FactCount:
+    """Numbers and dates of each source line, and how many its hypothesis carries.
 
-    With dates available, date mentions are blanked before numbers are counted, as the QA checks do,
-    so "June 5, 2023" counts once, as a date.
+    Date mentions are blanked before numbers are counted, as the QA checks do, so "June 5, 2023" counts
+    once, as a date.
     """
-    dates = _date_functions()
     count = FactCount()
     for source, hyp in zip(sources, hypotheses, strict=True):
-        if dates is not None:
-            find_dates, check_dates = dates
-            source_dates = find_dates(source, source_lang)
-            lost = {
-                (p.source.start, p.source.end)
-                for p in check_dates(source, hyp, source_lang, target_lang)
-                if p.code != "date.ambiguous_form" and p.source is not None
-            }
-            count.dates_total += len(source_dates)
-            count.dates_carried += sum((m.start, m.end) not in lost for m in source_dates)
-            source, hyp = _blank(source, source_dates), _blank(hyp, find_dates(hyp, target_lang))
+        source_dates = find_dates(source, source_lang)
+        lost = {
+            (p.source.start, p.source.end)
+            for p in check_dates(source, hyp, source_lang, target_lang)
+            if p.code != "date.ambiguous_form" and p.source is not None
+        }
+        count.dates_total += len(source_dates)
+        count.dates_carried += sum((m.start, m.end) not in lost for m in source_dates)
+        source, hyp = _blank(source, source_dates), _blank(hyp, find_dates(hyp, target_lang))
         wanted = number_values(source, source_lang)
         missing = missing_numbers(source, hyp, source_lang, target_lang)
         count.numbers_total += sum(wanted.values())
         count.numbers_carried += sum(wanted.values()) - sum(wanted[v] for v in set(missing))
-    note = (
-        None if dates is not None else "dates not counted: editions.localize.check_dates does not exist yet"
-    )
-    return count, note
+    return count
 
 
 def score(
@@ -387,7 +371,7 @@ def score(
     chrf, bleu = CHRF(word_order=2), BLEU()
     chrf_score = chrf.corpus_score(list(hypotheses), [list(references)])
     bleu_score = bleu.corpus_score(list(hypotheses), [list(references)])
-    facts, note = count_facts(sources, hypotheses, source_lang, target_lang)
+    facts = count_facts(sources, hypotheses, source_lang, target_lang)
     total = facts.numbers_total + facts.dates_total
     carried = facts.numbers_carried + facts.dates_carried
     return {
@@ -396,8 +380,8 @@ def score(
         "fact_rate": round(carried / total, 4) if total else None,
         "facts": {
             "numbers": [facts.numbers_carried, facts.numbers_total],
-            "dates": [facts.dates_carried, facts.dates_total] if note is None else None,
-            "note": note,
+            "dates": [facts.dates_carried, facts.dates_total],
+            "note": None,  # once why dates went uncounted; kept so that every report has the same keys
         },
         "metric_signatures": {"chrf": str(chrf.get_signature()), "bleu": str(bleu.get_signature())},
     }

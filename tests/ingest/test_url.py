@@ -34,7 +34,7 @@ from editions.errors import (
     UsageError,
 )
 from editions.ingest import UrlPolicy, fetch_url, read_article_url
-from editions.ingest.url import ALLOW_ENV, check_url
+from editions.ingest.ssrf import ALLOW_ENV, check_url
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HEADLINE = "Harbour bridge reopens after repairs"
@@ -414,15 +414,6 @@ def test_bad_options_fail_before_any_request(outside: Server, policy: UrlPolicy)
     with pytest.raises(UsageError):
         read_article_url(outside.url("/article"), source_lang="xx", policy=policy)
     assert len(outside.hits) == before
-
-
-def test_policy_from_env() -> None:
-    policy = UrlPolicy.from_env({ALLOW_ENV: " cms.intranet:443, [::1]:8080,127.0.0.1:8123 ,"})
-    assert policy.allows("CMS.intranet.", 443) and policy.allows("::1", 8080)
-    assert policy.allows("127.0.0.1", 8123) and not policy.allows("127.0.0.1", 8124)
-    assert UrlPolicy.from_env({}).allow == frozenset()
-    with pytest.raises(UsageError, match=f"{ALLOW_ENV}: 'cms.intranet' is not host:port"):
-        UrlPolicy.from_env({ALLOW_ENV: "cms.intranet"})
 
 
 # --- the command -----------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import uvicorn
 from editions.document import Article, Edition, EditionBlock, Provenance
 from editions.service.app import create_app
 from editions.service.context import ServiceConfig, ServiceContext
-from editions.store.jobs import Submission, SubmittedArticle, claim_task, complete_task, submit_job
+from editions.store.queue import Submission, SubmittedArticle, claim_task, complete_task, submit_job
 
 
 @dataclass

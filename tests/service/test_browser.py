@@ -15,7 +15,7 @@ import pytest
 
 from editions.document import Article, Block, Mark
 from editions.service.context import ServiceConfig
-from editions.store.jobs import get_edition
+from editions.store.editions import get_edition
 
 from .conftest import LiveService, live_service, seed_edition
 from .test_review import PORT, PORT_FR

@@ -11,7 +11,7 @@ import pytest
 
 from editions.document import Article, Block, Mark
 from editions.service.context import ServiceConfig
-from editions.store.jobs import get_edition
+from editions.store.editions import get_edition
 from editions.store.keys import create_key, revoke_key
 
 from .conftest import LiveService, live_service, seed_edition

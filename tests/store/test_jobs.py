@@ -18,7 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from editions.document import Article, Block, Edition, EditionBlock, Provenance, QaFinding, Timings
 from editions.errors import UsageError
 from editions.store.db import Store
-from editions.store.jobs import (
+from editions.store.editions import count_editions, get_edition, job_editions, save_edition, set_review
+from editions.store.queue import (
     MAX_ATTEMPTS,
     ClaimedTask,
     IdempotencyConflictError,
@@ -28,18 +29,13 @@ from editions.store.jobs import (
     SubmittedArticle,
     claim_task,
     complete_task,
-    count_editions,
     fail_task,
-    get_edition,
-    job_editions,
     job_view,
     list_jobs,
     reclaim_orphans,
     record_progress,
     release_task,
     renew_lease,
-    save_edition,
-    set_review,
     submit_job,
 )
 from editions.store.schema import ArticleRow, EditionRow, FindingRow, JobRow, TaskRow

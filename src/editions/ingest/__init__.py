@@ -9,7 +9,7 @@ from the text. Limits and edge cases (size limit, binary and encoding checks, em
 headline-only news alerts, language detection) are documented in `editions.ingest.read`; in short:
 inputs over 2 MB are refused before they are read, and a headline with no body is accepted as an
 Article with zero blocks. URLs are fetched under a `UrlPolicy` that refuses internal addresses
-(loopback, private, metadata …) at every redirect hop; see `editions.ingest.url`.
+(loopback, private, metadata …) at every redirect hop; see `editions.ingest.ssrf`.
 """
 
 from editions.ingest.decode import DEFAULT_MAX_BYTES

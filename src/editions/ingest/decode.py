@@ -41,6 +41,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
 _MAX_CONTROL_SHARE = 0.10
 
+# Browsers read these labels as windows-1252 (WHATWG Encoding); so do we.
+_WINDOWS_1252_LABELS = frozenset({"ascii", "iso8859-1", "cp1252"})
+
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _NEWLINE_RE = re.compile("\r\n?|[\u0085\u2028\u2029\x0b\x0c]")
 # Controls and invisible characters that only confuse engines and diffs. ZWJ/ZWNJ (U+200C/D) and the
@@ -101,6 +104,36 @@ def decode(raw: bytes, label: str, *, maybe_html: bool = False) -> str:
         if declared is None or codecs.lookup(declared).name == "utf-8":
             raise EncodingError(_not_utf8(label, "UTF-8", err)) from None
         return _decode_with(raw, declared, label)
+
+
+def decode_with_charset(raw: bytes, label: str, charset: str | None, *, maybe_html: bool) -> str:
+    """Text of an HTTP body: a BOM, else the header's charset, else as a file is read (UTF-8, <meta>)."""
+    codec = _codec(charset)
+    if codec is None or codec == "utf-8" or raw.startswith((codecs.BOM_UTF8, b"\xff\xfe", b"\xfe\xff")):
+        return decode(raw, label, maybe_html=maybe_html)
+    if not codec.startswith(("utf-16", "utf-32")):  # their NUL bytes are text
+        reject_binary(raw, label)
+    if codec in _WINDOWS_1252_LABELS:
+        try:
+            return raw.decode("cp1252")
+        except UnicodeDecodeError:  # the five bytes cp1252 leaves out: C1 controls, as browsers do
+            return raw.decode("latin-1")
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError as err:
+        byte = err.object[err.start]
+        where = f"byte 0x{byte:02x} at offset {err.start}"
+        raise EncodingError(f"{label} is not valid {charset}, as its Content-Type says ({where})") from None
+
+
+def _codec(charset: str | None) -> str | None:
+    """Python's name for `charset`; None for none or one Python does not know (read as if none)."""
+    if charset is None:
+        return None
+    try:
+        return codecs.lookup(charset).name
+    except LookupError:
+        return None
 
 
 def reject_binary(raw: bytes, label: str) -> None:

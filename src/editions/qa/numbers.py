@@ -4,44 +4,34 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+from editions.localize import number_symbols, read_number
 
 # Digit runs with inner group/decimal separators: "1,234.5", "1 234,5", "1.234,5", "2024", "4.5".
 # Digit boundaries only: "9h30" is 9 and 30, "G7" is 7 (placeholder tags are stripped before this).
 _NUMBER_RE = re.compile(r"(?<![\d.,])\d+(?:[.,\u00a0\u202f ]\d+)*(?!\d)")
-_SPACES = "\u00a0\u202f "
 
-# (group separators, decimal separator) per language; others fall back to English.
-_SEPARATORS: dict[str, tuple[str, str]] = {
-    "en": (",", "."),
-    "fr": (_SPACES + ".", ","),
-    "vi": (".", ","),
-    "es": (".\u00a0 ", ","),
-    "de": (".\u00a0 ", ","),
-    "pt": (".\u00a0 ", ","),
-    "it": (".\u00a0 ", ","),
+# Read with CLDR's symbols (`localize.number_symbols`) and, as well, the other grouping a newsroom
+# writes there: a dot in French, a space in Spanish, German, Portuguese and Italian. Any language not
+# listed is read the English way.
+_ALSO_GROUPED_BY: dict[str, str] = {
+    "en": "",
+    "fr": ".",
+    "vi": "",
+    "es": "\u00a0 ",
+    "de": "\u00a0 ",
+    "pt": "\u00a0 ",
+    "it": "\u00a0 ",
 }
 
 
-def _parse(raw: str, group: str, decimal: str) -> Decimal | None:
-    body = raw
-    if decimal in body:
-        integer, _, fraction = body.rpartition(decimal)
-    else:
-        integer, fraction = body, ""
-    for sep in group:
-        parts = integer.split(sep)
-        if len(parts) > 1:
-            # grouping must be 1-3 digits then groups of exactly three
-            if not (1 <= len(parts[0]) <= 3 and all(len(p) == 3 for p in parts[1:])):
-                return None
-            integer = "".join(parts)
-    if not integer.isdigit() or (fraction and not fraction.isdigit()):
-        return None
-    try:
-        return Decimal(f"{integer}.{fraction}" if fraction else integer).normalize()
-    except InvalidOperation:
-        return None
+def _symbols(lang: str) -> tuple[str, str]:
+    """(decimal symbol, group symbols) to read `lang`'s numbers with."""
+    if lang not in _ALSO_GROUPED_BY:
+        lang = "en"
+    decimal, groups = number_symbols(lang)
+    return decimal, groups + _ALSO_GROUPED_BY[lang]
 
 
 def _split_spaced(raw: str) -> list[str]:
@@ -54,16 +44,17 @@ def _split_spaced(raw: str) -> list[str]:
 
 def number_values(text: str, lang: str = "en") -> Counter[Decimal]:
     """The numeric values written in `text`, read the way `lang` writes numbers."""
-    group, decimal = _SEPARATORS.get(lang, _SEPARATORS["en"])
+    decimal, groups = _symbols(lang)
     values: Counter[Decimal] = Counter()
     for match in _NUMBER_RE.finditer(text):
         for raw in _split_spaced(match.group(0)):
-            value = _parse(raw, group, decimal)
+            # a number grouped two ways ("1.234 567") is not one number here
+            value = read_number(raw, decimal, groups, mixed_groups=False)
             if value is None:  # not a well-formed local number: read its digit runs one by one
                 for digits in re.findall(r"\d+", raw):
                     values[Decimal(digits)] += 1
             else:
-                values[value] += 1
+                values[value.normalize()] += 1
     return values
 
 

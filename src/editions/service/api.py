@@ -30,8 +30,8 @@ from editions.languages import parse_targets
 from editions.service.context import ServiceContext
 from editions.service.editing import edit_block, export_edition
 from editions.service.security import Principal, authenticate, context_of
-from editions.store import jobs
-from editions.store.jobs import Submission, SubmittedArticle
+from editions.store import editions, queue
+from editions.store.queue import Submission, SubmittedArticle
 
 router = APIRouter(prefix="/v1", tags=["editions"])
 Caller = Annotated[Principal, Depends(authenticate)]
@@ -192,7 +192,7 @@ async def submit(
     else:
         raise UsageError(f"unsupported content type {media!r}: send JSON, Markdown, HTML or plain text")
     submission = Submission(read, targets, options, principal.owner, idempotency_key)
-    job_id, created = await run_in_threadpool(jobs.submit_job, ctx.store, submission)
+    job_id, created = await run_in_threadpool(queue.submit_job, ctx.store, submission)
     if created and request.app.state.runner is not None:
         request.app.state.runner.wake()
     return _submitted(job_id, created)
@@ -202,19 +202,19 @@ async def submit(
 def list_jobs(
     request: Request, principal: Caller, limit: Annotated[int, Query(ge=1, le=500)] = 50
 ) -> list[dict[str, Any]]:
-    return jobs.list_jobs(context_of(request).store, limit)
+    return queue.list_jobs(context_of(request).store, limit)
 
 
 @router.get("/jobs/{job_id}", summary="A job's status and progress")
 def get_job(job_id: str, request: Request, principal: Caller) -> dict[str, Any]:
-    return jobs.job_view(context_of(request).store, job_id)
+    return queue.job_view(context_of(request).store, job_id)
 
 
 @router.get("/jobs/{job_id}/events", summary="Progress as server-sent events")
 async def job_events(job_id: str, request: Request, principal: Caller) -> Response:
     """`event: progress` whenever the job changes, then `event: end` once it is done or failed."""
     ctx = context_of(request)
-    first = await run_in_threadpool(jobs.job_view, ctx.store, job_id)  # 404 before the stream starts
+    first = await run_in_threadpool(queue.job_view, ctx.store, job_id)  # 404 before the stream starts
 
     async def stream() -> AsyncIterator[str]:
         view, last = first, ""
@@ -229,13 +229,13 @@ async def job_events(job_id: str, request: Request, principal: Caller) -> Respon
             if await request.is_disconnected():
                 return
             await asyncio.sleep(0.5)
-            view = await run_in_threadpool(jobs.job_view, ctx.store, job_id)
+            view = await run_in_threadpool(queue.job_view, ctx.store, job_id)
 
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
 
 
-def _edition_json(stored: jobs.StoredEdition) -> dict[str, Any]:
+def _edition_json(stored: editions.StoredEdition) -> dict[str, Any]:
     return {
         "id": stored.id,
         "job_id": stored.job_id,
@@ -250,13 +250,13 @@ def _edition_json(stored: jobs.StoredEdition) -> dict[str, Any]:
 @router.get("/jobs/{job_id}/editions", summary="A job's finished editions")
 def get_job_editions(job_id: str, request: Request, principal: Caller) -> list[dict[str, Any]]:
     store = context_of(request).store
-    jobs.job_view(store, job_id)  # 404 for an unknown job
-    return [_edition_json(e) for e in jobs.job_editions(store, job_id)]
+    queue.job_view(store, job_id)  # 404 for an unknown job
+    return [_edition_json(e) for e in editions.job_editions(store, job_id)]
 
 
 @router.get("/editions/{edition_id}", summary="One edition with its QA findings and provenance")
 def get_edition(edition_id: str, request: Request, principal: Caller) -> dict[str, Any]:
-    return _edition_json(jobs.get_edition(context_of(request).store, edition_id))
+    return _edition_json(editions.get_edition(context_of(request).store, edition_id))
 
 
 @router.get("/editions/{edition_id}/export", summary="Export an edition")
@@ -266,7 +266,7 @@ def export(
     principal: Caller,
     format: Annotated[Format, Query()] = "md",
 ) -> Response:
-    body, media, name = export_edition(jobs.get_edition(context_of(request).store, edition_id), format)
+    body, media, name = export_edition(editions.get_edition(context_of(request).store, edition_id), format)
     return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
@@ -285,8 +285,8 @@ def put_block(
 @router.post("/editions/{edition_id}/review", summary="Approve or reject an edition")
 def review(edition_id: str, body: ReviewIn, request: Request, principal: Caller) -> dict[str, Any]:
     store = context_of(request).store
-    jobs.set_review(store, edition_id, body.state, body.note)
-    return _edition_json(jobs.get_edition(store, edition_id))
+    editions.set_review(store, edition_id, body.state, body.note)
+    return _edition_json(editions.get_edition(store, edition_id))
 
 
 @router.get("/memory", summary="Translation memory size")

@@ -18,7 +18,7 @@ from editions.service import observe
 from editions.service.context import ServiceConfig, ServiceContext
 from editions.service.security import AuthError, RateLimiter
 from editions.service.worker import JobRunner
-from editions.store.jobs import IdempotencyConflictError, NotFoundError, StaleEditError
+from editions.store.queue import IdempotencyConflictError, NotFoundError, StaleEditError
 
 STATIC = Path(__file__).parent / "static"
 

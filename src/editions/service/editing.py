@@ -8,7 +8,7 @@ from editions.qa import BlockPair, QaContext, check_block
 from editions.render import EXTENSIONS, FORMATS, render_edition
 from editions.segment import segments
 from editions.service.context import ServiceContext
-from editions.store.jobs import StoredEdition, get_edition, save_edition
+from editions.store.editions import StoredEdition, get_edition, save_edition
 
 MAX_BLOCK_CHARS = 20_000
 

@@ -22,7 +22,7 @@ from editions.errors import EditionsError
 from editions.pipeline import Pipeline
 from editions.service import observe
 from editions.service.context import ServiceContext
-from editions.store.jobs import (
+from editions.store.queue import (
     ClaimedTask,
     claim_task,
     complete_task,

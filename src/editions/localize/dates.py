@@ -1,128 +1,30 @@
-"""How each language writes dates, numbers, percentages, currencies, ordinals and quotation marks.
-
-The forms come from CLDR through Babel; a few newsroom conventions CLDR does not carry are small tables
-here (ordinals, quotation marks, minimum grouping digits, the Vietnamese long date). The engine is told
-the forms (`style_guide`), and the QA stage checks and repairs its output against the source
-(`check_dates`, `fix_dates`, `fix_numbers`, `fix_typography`).
-
-French spacing follows the Imprimerie nationale, with the narrow no-break space CLDR uses for grouping:
-
-    before ; ! ?        U+202F narrow no-break space   "Quoi ?"
-    before :            U+00A0 no-break space          "Note : …"
-    inside « »          U+00A0 no-break space          "« Bonjour »"
-    before %            as CLDR's percent pattern      "6,5 %" (U+00A0)
-    thousands           as CLDR                        "1 234,5" (U+202F)
-"""
+"""Dates: written the way each language writes them, found in a text, and checked and fixed against
+the source (a date lost, changed, or left in the source language's form)."""
 
 from __future__ import annotations
 
 import calendar
 import datetime
 import re
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
 from typing import Literal
 
-from babel import Locale
 from babel import dates as babel_dates
-from babel import numbers as babel_numbers
 
 from editions.languages import get_language
+from editions.localize.spans import SPACE, replace_spans
 
-__all__ = [
-    "DateMention",
-    "DateProblem",
-    "DateStyle",
-    "check_dates",
-    "find_dates",
-    "fix_dates",
-    "fix_numbers",
-    "fix_typography",
-    "format_currency",
-    "format_date",
-    "format_number",
-    "format_ordinal",
-    "format_percent",
-    "same_date",
-    "style_guide",
-]
-
-Number = Decimal | int | float
 DateStyle = Literal["long", "short_day_month", "month_year"]
 
-NBSP = "\u00a0"
-NNBSP = "\u202f"
-_SPACE = "[ \u00a0\u202f]"
-
-# CLDR's minimumGroupingDigits, which Babel does not apply: 2 means "1234" but "12 345".
-_MIN_GROUPING: dict[str, int] = {"es": 2, "pl": 2}
 # CLDR has no newsroom long date for Vietnamese ("5 tháng 6, 2025"); papers write this one.
 _LONG_DATE_PATTERN: dict[str, str] = {"vi": "'ngày' d 'tháng' M 'năm' y"}
-# Quotation marks (open, close, inner padding). pt follows European use, as the newsroom asked.
-_QUOTES: dict[str, tuple[str, str, str]] = {
-    "fr": ("«", "»", NBSP),
-    "es": ("«", "»", ""),
-    "pt": ("«", "»", ""),
-    "de": ("„", "“", ""),
-    "vi": ("“", "”", ""),
-    "en": ("“", "”", ""),
-}
-_QUOTE_WORD = {"fr": "guillemets", "es": "comillas", "pt": "aspas", "de": "Anführungszeichen"}
-_QUOTE_WORD |= {"vi": "ngoặc kép", "en": "quotation marks"}
-_EN_ORDINAL_SUFFIX = {"one": "st", "two": "nd", "few": "rd", "other": "th"}
-
-
-def _lang(lang: str) -> str:
-    return get_language(lang).code
-
-
-def _decimal(value: Number) -> Decimal:
-    if isinstance(value, float):
-        return Decimal(repr(value))  # 6.5, not 6.5000000000000001776…
-    return Decimal(value)
-
-
-# --- formatting ---------------------------------------------------------------------------------------
-
-
-def format_number(value: Number, lang: str) -> str:
-    """`value` as `lang` writes it, keeping its decimals: 1234.5 → fr "1 234,5" (U+202F), vi "1.234,5"."""
-    code = _lang(lang)
-    number = _decimal(value)
-    integer, _, fraction = format(abs(number), "f").partition(".")
-    grouped = abs(number) >= 10 ** (2 + _MIN_GROUPING.get(code, 1))
-    text = babel_numbers.format_decimal(int(integer), locale=code, group_separator=grouped)
-    if fraction:
-        text += babel_numbers.get_decimal_symbol(code) + fraction
-    return babel_numbers.get_minus_sign_symbol(code) + text if number < 0 else text
-
-
-def _percent_pattern(code: str) -> str:
-    """CLDR's percent pattern with "{}" for the number: fr "{}\u00a0%", vi "{}%"."""
-    sample = babel_numbers.format_percent(Decimal("0.065"), locale=code, decimal_quantization=False)
-    return sample.replace(format_number(Decimal("6.5"), code), "{}")
-
-
-def format_percent(value: Number, lang: str) -> str:
-    """`value` per cent (6.5 means 6.5 %) as `lang` writes it: fr "6,5 %" (U+00A0), vi "6,5%"."""
-    code = _lang(lang)
-    return _percent_pattern(code).replace("{}", format_number(value, code))
-
-
-def format_currency(value: Number, currency_code: str, lang: str) -> str:
-    """An amount in `currency_code` (ISO 4217) as CLDR writes it for `lang`: fr "1 234,50 €"."""
-    code = _lang(lang)
-    amount = _decimal(value)
-    grouped = abs(amount) >= 10 ** (2 + _MIN_GROUPING.get(code, 1))
-    return babel_numbers.format_currency(amount, currency_code.upper(), locale=code, group_separator=grouped)
 
 
 def format_date(d: datetime.date, lang: str, style: DateStyle = "long") -> str:
     """A date in `lang`'s form, by style ("long", "short_day_month", "month_year"):
     fr "5 juin 2025" / "5 juin" / "juin 2025"; vi "ngày 5 tháng 6 năm 2025" / "5/6" / "tháng 6 năm 2025"."""
-    code = _lang(lang)
+    code = get_language(lang).code
     if style == "long":
         pattern = _LONG_DATE_PATTERN.get(code, "long")
         text = babel_dates.format_date(d, format=pattern, locale=code)
@@ -133,44 +35,6 @@ def format_date(d: datetime.date, lang: str, style: DateStyle = "long") -> str:
     if code == "fr" and d.day == 1 and style != "month_year":
         text = re.sub(r"(?<!\d)1(?= )", "1er", text, count=1)
     return text
-
-
-def format_ordinal(n: int, lang: str) -> str:
-    """fr "1er", "2e"; vi "thứ nhất", "thứ 2"; es and pt "1.º"; de "1."; en "1st"."""
-    code = _lang(lang)
-    if code == "fr":
-        return "1er" if n == 1 else f"{n}e"
-    if code == "vi":
-        return "thứ nhất" if n == 1 else f"thứ {n}"
-    if code in ("es", "pt", "it"):
-        return f"{n}.º"
-    if code in ("de", "pl"):
-        return f"{n}."
-    if code == "en":
-        return f"{n}{_EN_ORDINAL_SUFFIX.get(Locale.parse('en').ordinal_form(n), 'th')}"
-    return str(n)
-
-
-def _quotes(code: str) -> tuple[str, str, str]:
-    return _QUOTES.get(code, _QUOTES["en"])
-
-
-def style_guide(lang: str) -> str:
-    """One line for the prompt: how `lang` writes dates, numbers, percentages and quotations."""
-    code = _lang(lang)
-    sample = datetime.date(2025, 6, 5)
-    dates = f'"{format_date(sample, code)}"'
-    if code == "vi":
-        dates += f' or "{format_date(sample, code, "short_day_month")}" (day/month)'
-    numbers = f'"{format_number(Decimal("1234.5"), code)}"'
-    if _MIN_GROUPING.get(code, 1) > 1:
-        numbers = f'"{format_number(Decimal("12345.5"), code)}" (but "{format_number(1234, code)}")'
-    percent = format_percent(Decimal("6.5"), code)
-    opening, closing, pad = _quotes(code)
-    quoted = f"{opening}{pad}{_QUOTE_WORD.get(code, 'quotation marks')}{pad}{closing}"
-    return (
-        f'Write dates like {dates}, numbers like {numbers}, percentages like "{percent}", and use {quoted}.'
-    )
 
 
 # --- finding dates ------------------------------------------------------------------------------------
@@ -233,7 +97,7 @@ def _month_alternation(code: str) -> str:
 @cache
 def _date_patterns(code: str, lenient: bool) -> tuple[re.Pattern[str], ...]:
     """Date patterns for `code`; `lenient` adds the bare US "6/5" (read in a target, against a source)."""
-    s = _SPACE
+    s = SPACE
     numeric_dmy = rf"{_NUM_START}{_DAY}(?P<sep>[/.-]){_MONTH}(?P=sep){_YEAR}"
     if code == "vi":
         day_month = rf"(?:ngày|mùng|mồng){s}{_DAY}{s}tháng{s}{_MONTH}(?:,?{s}(?:năm{s})?{_YEAR})?"
@@ -302,7 +166,7 @@ def _find(text: str, code: str, lenient: bool) -> list[DateMention]:
 def find_dates(text: str, lang: str) -> list[DateMention]:
     """The dates written in `text` the way `lang` writes them, in order. A bare year or number is not a
     date; in Vietnamese a bare "5/6" is (day/month, the newsroom short form)."""
-    return _find(text, _lang(lang), lenient=False)
+    return _find(text, get_language(lang).code, lenient=False)
 
 
 # --- checking and fixing dates ------------------------------------------------------------------------
@@ -375,7 +239,7 @@ def _pick_stray(source: DateMention, strays: list[DateMention]) -> DateMention |
 
 
 def _assess_dates(source: str, target: str, source_lang: str, target_lang: str) -> list[_DateFinding]:
-    scode, tcode = _lang(source_lang), _lang(target_lang)
+    scode, tcode = get_language(source_lang).code, get_language(target_lang).code
     target_name = get_language(tcode).name
     wanted: list[DateMention] = []
     for mention in find_dates(source, scode):
@@ -433,12 +297,6 @@ def check_dates(source: str, target: str, source_lang: str, target_lang: str) ->
     return [finding.problem for finding in _assess_dates(source, target, source_lang, target_lang)]
 
 
-def _replace_spans(text: str, edits: Iterable[tuple[int, int, str]]) -> str:
-    for start, end, new in sorted(edits, reverse=True):
-        text = text[:start] + new + text[end:]
-    return text
-
-
 def fix_dates(source: str, target: str, source_lang: str, target_lang: str) -> tuple[str, list[str]]:
     """Rewrite target dates that are a source date in the source's form ("6/5" for June 5 in Vietnamese,
     "June 5" left in French) into the target's form. Any other date is left for an editor."""
@@ -451,166 +309,4 @@ def fix_dates(source: str, target: str, source_lang: str, target_lang: str) -> t
         edits[(span.start, span.end)] = finding.replacement
         source_raw = finding.problem.source.raw
         messages.append(f'date "{span.raw}" → "{finding.replacement}" (source "{source_raw}")')
-    return _replace_spans(target, ((s, e, new) for (s, e), new in edits.items())), messages
-
-
-# --- numbers ------------------------------------------------------------------------------------------
-
-_SOURCE_NUMBER_RE = re.compile(r"(?<![\w.,/:])\d+(?:[.,\u00a0\u202f ]\d+)*(?!\w)")
-_TARGET_NUMBER_RE = re.compile(
-    r"(?<![\w.,/:])(?P<n>\d+(?:[.,]\d+)+)(?![\w/:]|[.,]\d)(?P<pct>[ \u00a0\u202f]?%)?"
-)
-
-
-def _read_number(raw: str, code: str) -> Decimal | None:
-    """`raw` read the way `code` writes numbers, or None when it is not well formed there."""
-    decimal = babel_numbers.get_decimal_symbol(code)
-    group = babel_numbers.get_group_symbol(code)
-    groups = NBSP + NNBSP + " " if group.isspace() else group
-    integer, _, fraction = raw.rpartition(decimal) if decimal in raw else (raw, "", "")
-    parts = re.split(f"[{re.escape(groups)}]", integer)
-    if len(parts) > 1 and not (1 <= len(parts[0]) <= 3 and all(len(p) == 3 for p in parts[1:])):
-        return None
-    integer = "".join(parts)
-    if not integer.isdigit() or (fraction and not fraction.isdigit()):
-        return None
-    return Decimal(f"{integer}.{fraction}" if fraction else integer)
-
-
-def _values(text: str, code: str) -> set[Decimal]:
-    values: set[Decimal] = set()
-    for match in _SOURCE_NUMBER_RE.finditer(text):
-        value = _read_number(match.group(0), code)
-        if value is not None:
-            values.add(value)
-        else:  # "2024 12" is two numbers
-            values.update(v for piece in re.split(_SPACE, match.group(0)) if (v := _read_number(piece, code)))
-    return values
-
-
-def fix_numbers(source: str, target: str, source_lang: str, target_lang: str) -> tuple[str, list[str]]:
-    """Rewrite target numbers written the source's way ("1,250" in French, "6.5" in Vietnamese) into the
-    target's, when the source way gives a source value and the target way does not. Plain digit runs
-    such as years ("2025") are never touched."""
-    scode, tcode = _lang(source_lang), _lang(target_lang)
-    if scode == tcode:
-        return target, []
-    wanted = _values(source, scode)
-    name = get_language(tcode).name
-    protected = _protected_spans(target)
-    edits: list[tuple[int, int, str]] = []
-    messages: list[str] = []
-    for match in _TARGET_NUMBER_RE.finditer(target):
-        raw = match.group("n")
-        value = _read_number(raw, scode)
-        if value is None or value not in wanted or _read_number(raw, tcode) in wanted:
-            continue
-        if _overlaps(match.start(), match.end(), protected):
-            continue
-        if match.group("pct"):
-            new = _percent_pattern(tcode).replace("{}", format_number(value, tcode))
-        else:
-            new = format_number(value, tcode)
-        old = match.group(0)
-        edits.append((match.start(), match.end(), new))
-        messages.append(f'number "{old}" → "{new}" ({name} style)')
-    return _replace_spans(target, edits), messages
-
-
-# --- typography ---------------------------------------------------------------------------------------
-
-_PROTECTED_RE = re.compile(
-    r"(?:https?://|www\.)[^\s<>\"«»“”„]*[^\s<>\"«»“”„.,;:!?)]"  # URLs, less a trailing stop
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
-    r"|</?(?:a|em|b)\d+>"  # placeholder tags
-    r"|&#?\w+;"  # HTML entities
-)
-
-
-def _protected_spans(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _PROTECTED_RE.finditer(text)]
-
-
-def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start < e and s < end for s, e in spans)
-
-
-def _apply(text: str, pattern: str, repl: Callable[[re.Match[str]], str]) -> tuple[str, int]:
-    """`re.sub` that leaves URLs, e-mail addresses and placeholder tags alone; counts real changes."""
-    protected = _protected_spans(text)
-    changed = 0
-
-    def guarded(match: re.Match[str]) -> str:
-        nonlocal changed
-        if _overlaps(match.start(), match.end(), protected):
-            return match.group(0)
-        new = repl(match)
-        changed += new != match.group(0)
-        return new
-
-    return re.sub(pattern, guarded, text), changed
-
-
-def _pair_straight_quotes(text: str, opening: str, closing: str, pad: str) -> tuple[str, int]:
-    """Straight "…" → curly or angle quotes, paragraph by paragraph, only where they pair up cleanly."""
-    protected = _protected_spans(text)
-    edits: list[tuple[int, int, str]] = []
-    for paragraph in re.finditer(r"[^\n]+", text):
-        marks = [
-            m.start()
-            for m in re.finditer('"', paragraph.group(0))
-            if not _overlaps(paragraph.start() + m.start(), paragraph.start() + m.end(), protected)
-        ]
-        body = paragraph.group(0)
-        clean = len(marks) % 2 == 0 and all(
-            (i % 2 == 0 and body[p + 1 : p + 2].strip()) or (i % 2 == 1 and body[p - 1 : p].strip())
-            for i, p in enumerate(marks)
-        )
-        if clean:
-            for i, p in enumerate(marks):
-                mark = pad + closing if i % 2 else opening + pad
-                edits.append((paragraph.start() + p, paragraph.start() + p + 1, mark))
-    return _replace_spans(text, edits), len(edits) // 2
-
-
-def fix_typography(text: str, lang: str) -> tuple[str, list[str]]:
-    """Quotation marks and the spaces around punctuation as `lang` writes them (see the module doc for
-    French). Idempotent; URLs, e-mail addresses, HTML entities and placeholder tags are never changed."""
-    code = _lang(lang)
-    opening, closing, pad = _quotes(code)
-    messages: list[str] = []
-
-    def note(count: int, what: str) -> None:
-        if count:
-            messages.append(f"{what} ({count}×)")
-
-    text, count = _pair_straight_quotes(text, opening, closing, pad)
-    note(count, f'straight quotes "…" → {opening}{pad}…{pad}{closing}')
-    if opening != "“":
-        text, count = _apply(
-            text, r"“([^“”„\n]*)”", lambda m: opening + pad + m.group(1).strip() + pad + closing
-        )
-        note(count, f"quotes “…” → {opening}{pad}…{pad}{closing}")
-    if opening == "«":
-        text, a = _apply(text, f"«{_SPACE}*", lambda m: "«" + pad)
-        text, b = _apply(text, f"{_SPACE}*»", lambda m: pad + "»")
-        note(a + b, "spacing inside « »")
-    if code == "fr":
-        text, count = _apply(text, rf"(?<=[^\s(\[«;!?]){_SPACE}*([;!?]+)", lambda m: NNBSP + m.group(1))
-        note(count, "narrow no-break space before ; ! ?")
-
-        def colon(match: re.Match[str]) -> str:
-            before = match.string[match.start() - 1]
-            after = match.string[match.end() : match.end() + 1]
-            if (before.isdigit() and after.isdigit() and match.group(0) == ":") or after == "/":
-                return match.group(0)  # 10:30, scheme:/
-            return NBSP + ":"
-
-        text, count = _apply(text, rf"(?<=[^\s(\[«:]){_SPACE}*:(?!:)", colon)
-        note(count, "no-break space before :")
-    percent = _percent_pattern(code)
-    if percent.startswith("{}") and percent.endswith("%"):
-        spacing = percent[2:-1]
-        text, count = _apply(text, rf"(?<=\d){_SPACE}*%", lambda m: spacing + "%")
-        note(count, "spacing before %")
-    return text, messages
+    return replace_spans(target, ((s, e, new) for (s, e), new in edits.items())), messages

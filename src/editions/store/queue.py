@@ -1,4 +1,4 @@
-"""Jobs, tasks and editions: submission, leasing, exactly-once completion, review.
+"""The job queue: submission, leasing, exactly-once completion, and the job as the API shows it.
 
 A job is a list of articles and a list of target languages; each (article, language) pair is a task.
 Workers claim a task by a compare-and-set on its row and hold it under a lease they renew while they
@@ -6,7 +6,7 @@ work; a worker that dies (kill -9, power cut) leaves a lease that runs out, or t
 the same host reclaims at once because the holder's process is gone. The translation memory records
 every finished segment, so a reclaimed task resumes where it stopped. Completion inserts the edition
 and closes the task in one transaction, and `editions.task_id` is unique: however often a task is
-claimed and resumed, it yields exactly one edition.
+claimed and resumed, it yields exactly one edition. Reading and reviewing editions is `store.editions`.
 """
 
 from __future__ import annotations
@@ -26,10 +26,11 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from editions.document import Article, Edition, QaFinding
+from editions.document import Article, Edition
 from editions.errors import EditionsError, UsageError
 from editions.store.db import Store
-from editions.store.schema import ArticleRow, EditionRow, FindingRow, JobRow, TaskRow, utcnow
+from editions.store.findings import all_findings, replace_findings
+from editions.store.schema import ArticleRow, EditionRow, JobRow, TaskRow, utcnow
 
 MAX_ATTEMPTS = 3  # a task that killed its worker this often is failed, not retried forever
 
@@ -297,7 +298,7 @@ def complete_task(store: Store, task: ClaimedTask, owner: str, edition: Edition)
                 raise _LostLease
             session.add(_edition_row(edition_id, task, edition))
             session.flush()
-            _replace_findings(session, edition_id, _all_findings(edition))
+            replace_findings(session, edition_id, all_findings(edition))
             _settle_job(session, task.job_id)
     except (_LostLease, IntegrityError):
         return None
@@ -370,34 +371,6 @@ def _edition_row(edition_id: str, task: ClaimedTask, edition: Edition) -> Editio
         prompt_version=p.prompt_version,
         glossary_version=p.glossary_version,
     )
-
-
-def _all_findings(edition: Edition) -> list[QaFinding]:
-    return list(edition.findings) + [f for block in edition.blocks for f in block.findings]
-
-
-def _replace_findings(
-    session: Session, edition_id: str, findings: list[QaFinding], block_id: str | None = None
-) -> None:
-    query = select(FindingRow).where(FindingRow.edition_id == edition_id)
-    if block_id is not None:
-        query = query.where(FindingRow.block_id == block_id)
-    for row in session.scalars(query):
-        session.delete(row)
-    for f in findings:
-        session.add(
-            FindingRow(
-                edition_id=edition_id,
-                block_id=f.block_id,
-                code=f.code,
-                severity=f.severity,
-                message=f.message,
-                fixed=f.fixed,
-                detail=f.model_dump(
-                    mode="json", include={"source_span", "source_text", "target_span", "target_text"}
-                ),
-            )
-        )
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -503,96 +476,3 @@ def list_jobs(store: Store, limit: int = 50, owner: str | None = None) -> list[d
             for job in jobs
         ]
         return out
-
-
-@dataclass
-class StoredEdition:
-    id: str
-    job_id: str
-    review: str
-    review_note: str | None
-    revision: int
-    signature: str
-    edition: Edition
-    article: Article
-    updated_at: datetime
-
-
-def get_edition(store: Store, edition_id: str) -> StoredEdition:
-    with store.session() as session:
-        row = session.get(EditionRow, edition_id)
-        if row is None:
-            raise NotFoundError(f"no edition {edition_id!r}")
-        article_row = session.get(ArticleRow, row.article_id)
-        assert article_row is not None
-        return StoredEdition(
-            id=row.id,
-            job_id=row.job_id,
-            review=row.review,
-            review_note=row.review_note,
-            revision=row.revision,
-            signature=row.signature,
-            edition=Edition.model_validate(row.document),
-            article=Article.model_validate(article_row.document),
-            updated_at=row.updated_at,
-        )
-
-
-def job_editions(store: Store, job_id: str) -> list[StoredEdition]:
-    with store.session() as session:
-        ids = session.scalars(
-            select(EditionRow.id)
-            .join(TaskRow, TaskRow.id == EditionRow.task_id)
-            .where(EditionRow.job_id == job_id)
-            .order_by(TaskRow.position, TaskRow.target_lang)
-        ).all()
-    return [get_edition(store, i) for i in ids]
-
-
-def save_edition(
-    store: Store, stored: StoredEdition, block_id: str, expected_revision: int | None = None
-) -> int:
-    """Write back an edited edition (document, findings of `block_id`); returns the new revision."""
-    edition = stored.edition
-    if block_id in ("headline", "standfirst", "dateline"):  # front matter: findings on the edition
-        findings = [f for f in edition.findings if f.block_id == block_id]
-    else:
-        block = next(b for b in edition.blocks if b.source_id == block_id)
-        findings = list(block.findings)
-    with store.session() as session:
-        row = session.get(EditionRow, stored.id)
-        if row is None:
-            raise NotFoundError(f"no edition {stored.id!r}")
-        if expected_revision is not None and row.revision != expected_revision:
-            raise StaleEditError(
-                f"the edition changed since you opened it (revision {row.revision}, you had "
-                f"{expected_revision}); reload and edit again"
-            )
-        row.document = edition.model_dump(mode="json")
-        row.headline = edition.headline
-        row.revision += 1
-        row.updated_at = utcnow()
-        if row.review == "approved":
-            row.review = "draft"  # an approved text that changes needs approving again
-        _replace_findings(session, stored.id, findings, block_id)
-        return row.revision
-
-
-def set_review(store: Store, edition_id: str, review: str, note: str | None = None) -> None:
-    if review not in ("approved", "rejected", "draft"):
-        raise UsageError(f"unknown review state {review!r}")
-    with store.session() as session:
-        row = session.get(EditionRow, edition_id)
-        if row is None:
-            raise NotFoundError(f"no edition {edition_id!r}")
-        row.review = review
-        row.review_note = note
-        row.updated_at = utcnow()
-
-
-def count_editions(store: Store, job_id: str) -> int:
-    with store.session() as session:
-        return int(
-            session.scalar(select(func.count()).select_from(EditionRow).where(EditionRow.job_id == job_id))
-            or 0
-        )

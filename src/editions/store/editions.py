@@ -1,0 +1,113 @@
+"""Stored editions: reading them back, saving an editor's change, and the review state.
+
+A finished task writes its edition (`store.queue.complete_task`); from then on the editor works on it
+here. Each save bumps the edition's revision, so a save against an older revision is refused instead of
+overwriting someone else's change, and an approved edition whose text changes goes back to draft.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from editions.document import Article, Edition
+from editions.errors import UsageError
+from editions.store.db import Store
+from editions.store.findings import replace_findings
+from editions.store.queue import NotFoundError, StaleEditError
+from editions.store.schema import ArticleRow, EditionRow, TaskRow, utcnow
+
+
+@dataclass
+class StoredEdition:
+    id: str
+    job_id: str
+    review: str
+    review_note: str | None
+    revision: int
+    signature: str
+    edition: Edition
+    article: Article
+    updated_at: datetime
+
+
+def get_edition(store: Store, edition_id: str) -> StoredEdition:
+    with store.session() as session:
+        row = session.get(EditionRow, edition_id)
+        if row is None:
+            raise NotFoundError(f"no edition {edition_id!r}")
+        article_row = session.get(ArticleRow, row.article_id)
+        assert article_row is not None
+        return StoredEdition(
+            id=row.id,
+            job_id=row.job_id,
+            review=row.review,
+            review_note=row.review_note,
+            revision=row.revision,
+            signature=row.signature,
+            edition=Edition.model_validate(row.document),
+            article=Article.model_validate(article_row.document),
+            updated_at=row.updated_at,
+        )
+
+
+def job_editions(store: Store, job_id: str) -> list[StoredEdition]:
+    with store.session() as session:
+        ids = session.scalars(
+            select(EditionRow.id)
+            .join(TaskRow, TaskRow.id == EditionRow.task_id)
+            .where(EditionRow.job_id == job_id)
+            .order_by(TaskRow.position, TaskRow.target_lang)
+        ).all()
+    return [get_edition(store, i) for i in ids]
+
+
+def save_edition(
+    store: Store, stored: StoredEdition, block_id: str, expected_revision: int | None = None
+) -> int:
+    """Write back an edited edition (document, findings of `block_id`); returns the new revision."""
+    edition = stored.edition
+    if block_id in ("headline", "standfirst", "dateline"):  # front matter: findings on the edition
+        findings = [f for f in edition.findings if f.block_id == block_id]
+    else:
+        block = next(b for b in edition.blocks if b.source_id == block_id)
+        findings = list(block.findings)
+    with store.session() as session:
+        row = session.get(EditionRow, stored.id)
+        if row is None:
+            raise NotFoundError(f"no edition {stored.id!r}")
+        if expected_revision is not None and row.revision != expected_revision:
+            raise StaleEditError(
+                f"the edition changed since you opened it (revision {row.revision}, you had "
+                f"{expected_revision}); reload and edit again"
+            )
+        row.document = edition.model_dump(mode="json")
+        row.headline = edition.headline
+        row.revision += 1
+        row.updated_at = utcnow()
+        if row.review == "approved":
+            row.review = "draft"  # an approved text that changes needs approving again
+        replace_findings(session, stored.id, findings, block_id)
+        return row.revision
+
+
+def set_review(store: Store, edition_id: str, review: str, note: str | None = None) -> None:
+    if review not in ("approved", "rejected", "draft"):
+        raise UsageError(f"unknown review state {review!r}")
+    with store.session() as session:
+        row = session.get(EditionRow, edition_id)
+        if row is None:
+            raise NotFoundError(f"no edition {edition_id!r}")
+        row.review = review
+        row.review_note = note
+        row.updated_at = utcnow()
+
+
+def count_editions(store: Store, job_id: str) -> int:
+    with store.session() as session:
+        return int(
+            session.scalar(select(func.count()).select_from(EditionRow).where(EditionRow.job_id == job_id))
+            or 0
+        )
