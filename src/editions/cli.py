@@ -116,7 +116,7 @@ def translate(
         stem = Path(source).stem
     langid.preload()  # overlaps with the model load below
     with create_engine(options) as translator, _progress(languages, quiet) as progress:
-        pipeline = Pipeline(translator, glossary=_glossary(glossary_path))
+        pipeline = Pipeline(translator, glossary=Glossary.with_newsroom(glossary_path))
         editions = pipeline.translate(article, languages, progress=progress)
     for edition in editions:
         click.echo(_qa_summary(edition), err=True)
@@ -351,18 +351,11 @@ def qa_command(
     target = get_language(target_lang).code
     original = read_article(source, source_lang=source_lang)
     translated = read_article(translation, source_lang=target)
-    report = qa_articles(original, translated, original.source_lang or "en", target, _glossary(glossary_path))
+    glossary = Glossary.with_newsroom(glossary_path)
+    report = qa_articles(original, translated, original.source_lang or "en", target, glossary)
     click.echo(render_report(report, fmt), nl=False)
     if strict and any(f.severity == "error" for f in report.findings):
         raise SystemExit(1)
-
-
-def _glossary(path: str | None) -> Glossary:
-    """Our starter news glossary, with the user's on top when given."""
-    from editions.glossary import Glossary
-
-    ours = Glossary.starter()
-    return ours.merged(Glossary.load(path)) if path else ours
 
 
 def _register_service_commands() -> None:

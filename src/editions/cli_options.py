@@ -21,7 +21,11 @@ def engine_flags(command: _Command) -> _Command:
             "--base-url", default=None, help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1."
         ),
         click.option(
-            "--api-key", default=None, envvar="EDITIONS_API_KEY", help="Server key (or OPENAI_API_KEY)."
+            "--upstream-key",
+            "api_key",
+            default=None,
+            help="Key for the openai engine's server (or EDITIONS_UPSTREAM_KEY, OPENAI_API_KEY); "
+            "not an editions API key.",
         ),
         click.option("--threads", type=int, default=None, help="CPU threads for llamacpp (default: all)."),
     ]

@@ -147,6 +147,12 @@ class Glossary:
         key = Term(source, {}).key
         return next((t for t in self._terms if t.key == key), None)
 
+    @classmethod
+    def with_newsroom(cls, path: str | Path | None) -> Glossary:
+        """Our starter glossary with the newsroom's file on top, as `--glossary` means everywhere."""
+        ours = cls.starter()
+        return ours.merged(cls.load(path)) if path else ours
+
     def merged(self, other: Glossary) -> Glossary:
         """`other` (the newsroom's) overrides these terms, term by term and language by language."""
         return Glossary([*self._terms, *other._terms])

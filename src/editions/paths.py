@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from editions.settings import settings
 
 
 def data_dir() -> Path:
-    override = os.environ.get("EDITIONS_DATA_DIR")
-    if override:
-        return Path(override)
+    override = settings().data_dir
+    if override is not None:
+        return override
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("editions", appauthor=False))
 
 
 def models_dir() -> Path:
-    override = os.environ.get("EDITIONS_MODELS_DIR")
-    return Path(override) if override else data_dir() / "models"
+    override = settings().models_dir
+    return override if override is not None else data_dir() / "models"

@@ -103,7 +103,10 @@ def test_serve_logs_one_json_object_per_line(tmp_path: Path) -> None:
                 time.sleep(0.2)
         headers = {"X-Request-ID": "req-123", "Content-Type": "text/plain"}
         response = httpx.post(
-            f"http://127.0.0.1:{port}/v1/articles?to=fr", content=b"Storm\n\nIt rained.", headers=headers
+            f"http://127.0.0.1:{port}/v1/articles?to=fr",
+            content=b"Storm\n\nIt rained.",
+            headers=headers,
+            timeout=60,  # the first article loads the language detector: seconds on a loaded machine
         )
         assert response.status_code == 202 and response.headers["x-request-id"] == "req-123"
     finally:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from editions.errors import BackendMissingError, ModelUnavailableError
 from editions.paths import models_dir
+from editions.settings import settings
 
 
 @dataclass(frozen=True)
@@ -169,15 +170,12 @@ def _from_hub(spec: str) -> ResolvedModel:
             f"{spec!r} looks like a model hub id; downloading needs huggingface_hub: "
             "pip install 'editions[hub]' (or pass a local .gguf path)"
         ) from err
-    offline = os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes")
-    # Fail fast when the hub is unreachable: short connect timeouts, no retries.
-    os.environ.setdefault("HF_HUB_ETAG_TIMEOUT", "5")
-    os.environ.setdefault("HF_HUB_DOWNLOAD_TIMEOUT", "10")
     try:
         local = hub.snapshot_download(
             repo_id,
             allow_patterns=[pattern or "*.gguf"],
-            local_files_only=offline,
+            local_files_only=settings().hub_offline,
+            etag_timeout=5,  # fail fast when the hub is unreachable
         )
     except Exception as err:  # the hub raises many types (offline, 404, gated, timeouts)
         reason = str(err).splitlines()[0][:160] if str(err) else type(err).__name__

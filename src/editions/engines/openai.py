@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -16,6 +15,7 @@ from editions.document import Provenance
 from editions.engines.base import Engine, EngineOptions, TranslationRequest, TranslationResult
 from editions.engines.prompt import PROMPT_VERSION, chat_messages, clean_reply, max_new_tokens
 from editions.errors import EngineError, UsageError
+from editions.settings import settings
 
 
 class OpenAIOptions(EngineOptions):
@@ -37,11 +37,12 @@ class OpenAIEngine(Engine):
         """`transport`: how requests reach the server (httpx's own by default; tests may pass another)."""
         super().__init__(options)
         options = self.options
-        base_url = options.base_url or os.environ.get("OPENAI_BASE_URL")
+        env = settings()
+        base_url = options.base_url or env.upstream_url
         if not base_url:
             raise UsageError("the openai engine needs --base-url (e.g. http://127.0.0.1:8000/v1)")
         self.base_url = base_url.rstrip("/")
-        api_key = options.api_key or os.environ.get("OPENAI_API_KEY") or "none"
+        api_key = options.api_key or env.upstream_key or "none"
         self._client = httpx.Client(
             base_url=self.base_url,
             headers={"Authorization": f"Bearer {api_key}"},

@@ -22,15 +22,15 @@ Documented behaviour:
 from __future__ import annotations
 
 import ipaddress
-import os
 import re
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import SplitResult, urlsplit
 
 from editions.errors import FetchError, UnsafeUrlError, UsageError
 from editions.ingest.decode import DEFAULT_MAX_BYTES
+from editions.settings import Settings
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -68,9 +68,9 @@ class UrlPolicy:
     allow: frozenset[str] = field(default_factory=frozenset)
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> UrlPolicy:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> UrlPolicy:
         """The default policy, with the exceptions `EDITIONS_URL_ALLOW` lists (comma-separated host:port)."""
-        value = (os.environ if environ is None else environ).get(ALLOW_ENV, "")
+        value = Settings.from_env(environ).url_allow
         entries = [entry.strip() for entry in value.split(",") if entry.strip()]
         for entry in entries:
             if _allow_key(entry) is None:

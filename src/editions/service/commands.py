@@ -10,7 +10,7 @@ import click
 from editions.cli_options import engine_flags
 from editions.errors import UsageError
 
-_DB_HELP = "Database URL (default: SQLite in the user data directory; or postgresql+psycopg://…)."
+_DB_HELP = "Database URL: sqlite:///… or postgresql+psycopg://… (default: EDITIONS_DATABASE_URL or SQLite)."
 
 
 def register(cli: click.Group) -> None:
@@ -22,10 +22,10 @@ def register(cli: click.Group) -> None:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=int, default=8000, show_default=True)
-@click.option("--db", "database_url", default=None, envvar="EDITIONS_DATABASE_URL", help=_DB_HELP)
+@click.option("--db", "database_url", default=None, help=_DB_HELP)
 @click.option("--workers", type=int, default=1, show_default=True, help="Background translation threads.")
 @engine_flags
-@click.option("--glossary", "glossary_path", default=None, help="Your glossary (CSV or TBX).")
+@click.option("--glossary", "glossary_path", default=None, help="Your glossary (CSV or TBX); overrides ours.")
 @click.option("--require-keys/--no-require-keys", default=None, help="Default: required beyond loopback.")
 @click.option("--rate", "rate_per_minute", type=int, default=60, show_default=True, help="Requests/minute.")
 @click.option("--lease", "lease_s", type=float, default=30.0, show_default=True, help="Task lease, seconds.")
@@ -91,7 +91,7 @@ def keys() -> None:
 @keys.command("create")
 @click.option("--name", required=True, help="Who the key is for, e.g. the CMS or an editor.")
 @click.option("--rate", "rate_per_minute", type=int, default=60, show_default=True, help="Requests/minute.")
-@click.option("--db", "database_url", default=None, envvar="EDITIONS_DATABASE_URL", help=_DB_HELP)
+@click.option("--db", "database_url", default=None, help=_DB_HELP)
 def keys_create(name: str, rate_per_minute: int, database_url: str | None) -> None:
     """Create a key; it is printed once and stored only as a hash."""
     from editions.store.db import Store
@@ -105,7 +105,7 @@ def keys_create(name: str, rate_per_minute: int, database_url: str | None) -> No
 
 
 @keys.command("list")
-@click.option("--db", "database_url", default=None, envvar="EDITIONS_DATABASE_URL", help=_DB_HELP)
+@click.option("--db", "database_url", default=None, help=_DB_HELP)
 def keys_list(database_url: str | None) -> None:
     from editions.store.db import Store
     from editions.store.keys import list_keys
@@ -117,7 +117,7 @@ def keys_list(database_url: str | None) -> None:
 
 @keys.command("revoke")
 @click.argument("key")
-@click.option("--db", "database_url", default=None, envvar="EDITIONS_DATABASE_URL", help=_DB_HELP)
+@click.option("--db", "database_url", default=None, help=_DB_HELP)
 def keys_revoke(key: str, database_url: str | None) -> None:
     """Revoke a key by its id or prefix (as `keys list` shows)."""
     from editions.store.db import Store
@@ -136,7 +136,7 @@ def memory() -> None:
 @memory.command("export")
 @click.argument("output", type=click.Path(dir_okay=False, allow_dash=True), default="-")
 @click.option("--approved-only", is_flag=True, help="Only editor corrections and imported entries.")
-@click.option("--db", "database_url", default=None, envvar="EDITIONS_DATABASE_URL", help=_DB_HELP)
+@click.option("--db", "database_url", default=None, help=_DB_HELP)
 def memory_export(output: str, approved_only: bool, database_url: str | None) -> None:
     from editions.store.db import Store
     from editions.store.memory import TranslationMemory
@@ -150,7 +150,7 @@ def memory_export(output: str, approved_only: bool, database_url: str | None) ->
 
 @memory.command("import")
 @click.argument("tmx", type=click.Path(exists=True, dir_okay=False))
-@click.option("--db", "database_url", default=None, envvar="EDITIONS_DATABASE_URL", help=_DB_HELP)
+@click.option("--db", "database_url", default=None, help=_DB_HELP)
 def memory_import(tmx: str, database_url: str | None) -> None:
     from editions.ingest.decode import DEFAULT_MAX_BYTES
     from editions.store.db import Store

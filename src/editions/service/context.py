@@ -59,5 +59,5 @@ class ServiceContext:
     @classmethod
     def open(cls, config: ServiceConfig) -> ServiceContext:
         store = Store(config.database_url)
-        glossary = Glossary.load(config.glossary_path) if config.glossary_path else Glossary.starter()
+        glossary = Glossary.with_newsroom(config.glossary_path)
         return cls(config=config, store=store, memory=TranslationMemory(store), glossary=glossary)

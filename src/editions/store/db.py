@@ -19,12 +19,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from editions.errors import StoreError
 from editions.paths import data_dir
+from editions.settings import settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def default_url() -> str:
-    return f"sqlite:///{data_dir() / 'editions.db'}"
+    """EDITIONS_DATABASE_URL, else SQLite in the data directory."""
+    return settings().database_url or f"sqlite:///{data_dir() / 'editions.db'}"
 
 
 def redact(url: str) -> str:
