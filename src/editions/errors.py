@@ -9,10 +9,15 @@
     │   ├── ArticleFormatError    malformed Markdown/HTML/JSON for the chosen reader
     │   ├── GlossaryError         a glossary file that cannot be read (names file and line)
     │   ├── UnsafeUrlError        a URL refused by the SSRF policy (says which address, and why)
-    │   └── FetchError            a URL that could not be fetched: DNS, timeout, size, HTTP status
+    │   ├── FetchError            a URL that could not be fetched: DNS, timeout, size, HTTP status
+    │   └── TmxError              a translation-memory file that is not TMX
     ├── UsageError                a bad option: unknown language, engine, format …
     │   ├── UnknownLanguageError
-    │   └── UnknownEngineError
+    │   ├── UnknownEngineError
+    │   ├── NotFoundError         no such job or edition (HTTP 404)
+    │   ├── IdempotencyConflictError  an idempotency key reused for another request (409)
+    │   └── StaleEditError        the edition changed since the editor opened it (409)
+    ├── AuthError                 the service refuses the caller: 401, 403 or 429 (`status`)
     ├── BackendMissingError       an optional extra is not installed (message has the pip command)
     ├── ModelUnavailableError     the model cannot be found, verified or downloaded
     ├── NativeLibraryError        the native library would crash this machine (found in a child process)
@@ -98,3 +103,29 @@ class UnsafeUrlError(InputError):
 
 class FetchError(InputError):
     """A URL that passed the policy but could not be read: DNS, connection, timeout, size or HTTP status."""
+
+
+class TmxError(InputError):
+    pass
+
+
+class NotFoundError(UsageError):
+    pass
+
+
+class IdempotencyConflictError(UsageError):
+    """The idempotency key was used before for a different request."""
+
+
+class StaleEditError(UsageError):
+    """The edition changed since the editor opened it."""
+
+
+class AuthError(EditionsError):
+    """The service will not serve this caller: `status` is the HTTP status (401, 403, 429)."""
+
+    def __init__(self, status: int, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.retry_after = retry_after

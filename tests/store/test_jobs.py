@@ -16,15 +16,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from editions.document import Article, Block, Edition, EditionBlock, Provenance, QaFinding, Timings
-from editions.errors import UsageError
+from editions.errors import IdempotencyConflictError, NotFoundError, StaleEditError, UsageError
 from editions.store.db import Store
 from editions.store.editions import count_editions, get_edition, job_editions, save_edition, set_review
 from editions.store.queue import (
     MAX_ATTEMPTS,
     ClaimedTask,
-    IdempotencyConflictError,
-    NotFoundError,
-    StaleEditError,
     Submission,
     SubmittedArticle,
     claim_task,

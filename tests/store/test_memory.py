@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import select
 
 from editions.document import Article, Block
-from editions.errors import InputError
+from editions.errors import InputError, TmxError
 from editions.memory import MemoryKey, segment_contexts
 from editions.pipeline import Pipeline
 from editions.segment import segments
 from editions.store.db import Store
-from editions.store.memory import TmxError, TranslationMemory
+from editions.store.memory import TranslationMemory
 from editions.store.schema import MemoryRow
 
 SIG = "engine:llamacpp|model:m.gguf|sha:abc|prompt:p2|version:1"

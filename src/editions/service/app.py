@@ -13,12 +13,20 @@ from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse,
 from fastapi.staticfiles import StaticFiles
 
 from editions import __version__
-from editions.errors import EditionsError, InputError, InputTooLargeError, UsageError
+from editions.errors import (
+    AuthError,
+    EditionsError,
+    IdempotencyConflictError,
+    InputError,
+    InputTooLargeError,
+    NotFoundError,
+    StaleEditError,
+    UsageError,
+)
 from editions.service import observe
 from editions.service.context import ServiceConfig, ServiceContext
-from editions.service.security import AuthError, RateLimiter
+from editions.service.security import RateLimiter
 from editions.service.worker import JobRunner
-from editions.store.queue import IdempotencyConflictError, NotFoundError, StaleEditError
 
 STATIC = Path(__file__).parent / "static"
 

@@ -31,7 +31,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from editions.document import plain_text
-from editions.errors import UsageError
+from editions.errors import NotFoundError, StaleEditError, UsageError
 from editions.render import FORMATS
 from editions.service.context import ServiceContext
 from editions.service.editing import MAX_BLOCK_CHARS, edit_block, export_edition
@@ -39,7 +39,7 @@ from editions.service.highlight import SEVERITIES, edition_rows
 from editions.service.security import COOKIE, Principal, authenticate, context_of
 from editions.store.editions import StoredEdition, get_edition, set_review
 from editions.store.keys import verify_key
-from editions.store.queue import NotFoundError, StaleEditError, job_view, list_jobs
+from editions.store.queue import job_view, list_jobs
 
 TEMPLATES = Path(__file__).parent / "templates"
 

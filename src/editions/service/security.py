@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
+from editions.errors import AuthError
 from editions.service.context import ServiceContext
 from editions.store.keys import ApiKey, verify_key
 
@@ -33,14 +34,6 @@ class Principal:
     def owner(self) -> str:
         """The jobs this caller submits are stored under this name (idempotency keys are per owner)."""
         return self.key.prefix if self.key else "local"
-
-
-class AuthError(Exception):
-    def __init__(self, status: int, message: str, *, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.retry_after = retry_after
 
 
 class RateLimiter:

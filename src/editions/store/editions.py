@@ -13,10 +13,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from editions.document import Article, Edition
-from editions.errors import UsageError
+from editions.errors import NotFoundError, StaleEditError, UsageError
 from editions.store.db import Store
 from editions.store.findings import replace_findings
-from editions.store.queue import NotFoundError, StaleEditError
 from editions.store.schema import ArticleRow, EditionRow, TaskRow, utcnow
 
 

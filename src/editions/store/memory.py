@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from editions.errors import InputError
+from editions.errors import TmxError
 from editions.memory import MemoryKey
 from editions.store.db import Store
 from editions.store.schema import MemoryRow, utcnow
@@ -30,10 +30,6 @@ _PREFERENCE: dict[str, int] = {origin: rank for rank, origin in enumerate(Memory
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _CONTEXT_PROP = "x-editions-context"
 _ORIGIN_PROP = "x-editions-origin"
-
-
-class TmxError(InputError):
-    pass
 
 
 @dataclass(frozen=True)

@@ -27,24 +27,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from editions.document import Article, Edition
-from editions.errors import EditionsError, UsageError
+from editions.errors import EditionsError, IdempotencyConflictError, NotFoundError, UsageError
 from editions.store.db import Store
 from editions.store.findings import all_findings, replace_findings
 from editions.store.schema import ArticleRow, EditionRow, JobRow, TaskRow, utcnow
 
 MAX_ATTEMPTS = 3  # a task that killed its worker this often is failed, not retried forever
-
-
-class NotFoundError(UsageError):
-    pass
-
-
-class IdempotencyConflictError(UsageError):
-    """The idempotency key was used before for a different request."""
-
-
-class StaleEditError(UsageError):
-    """The edition changed since the editor opened it."""
 
 
 @dataclass(frozen=True)
