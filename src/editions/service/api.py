@@ -32,6 +32,7 @@ from editions.service.editing import edit_block, export_edition
 from editions.service.security import Principal, authenticate, context_of
 from editions.store import editions, queue
 from editions.store.queue import Submission, SubmittedArticle
+from editions.vocabulary import JobStatus, ReviewState
 
 router = APIRouter(prefix="/v1", tags=["editions"])
 Caller = Annotated[Principal, Depends(authenticate)]
@@ -86,7 +87,7 @@ class BlockEdit(_In):
 
 
 class ReviewIn(_In):
-    state: Literal["approved", "rejected", "draft"]
+    state: ReviewState
     note: str | None = Field(None, max_length=2000)
 
 
@@ -223,7 +224,7 @@ async def job_events(job_id: str, request: Request, principal: Caller) -> Respon
             if data != last:
                 yield f"event: progress\ndata: {data}\n\n"
                 last = data
-            if view["status"] in ("done", "failed"):
+            if JobStatus(view["status"]).finished:
                 yield f"event: end\ndata: {json.dumps({'status': view['status']})}\n\n"
                 return
             if await request.is_disconnected():

@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from editions.store.db import Store
 from editions.store.schema import TaskRow
+from editions.vocabulary import TaskStatus
 
 _logger = logging.getLogger("editions.service")
 
@@ -62,7 +63,7 @@ def configure_logging(level: str = "info") -> None:
 def metrics_payload(store: Store) -> tuple[bytes, str]:
     with store.session() as session:
         counts = dict(session.execute(select(TaskRow.status, func.count()).group_by(TaskRow.status)).all())
-    for status in ("pending", "running", "done", "failed"):
+    for status in TaskStatus:
         QUEUE.labels(status).set(int(counts.get(status, 0)))
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
 

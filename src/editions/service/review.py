@@ -40,6 +40,7 @@ from editions.service.security import COOKIE, Principal, authenticate, context_o
 from editions.store.editions import StoredEdition, get_edition, set_review
 from editions.store.keys import verify_key
 from editions.store.queue import job_view, list_jobs
+from editions.vocabulary import JobStatus, ReviewState
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -68,8 +69,8 @@ LANGUAGE_NAMES = {"en": "English", "fr": "French", "vi": "Vietnamese"}
 # What a redirect back to the edition says; only these fixed texts can appear (no echo of the URL).
 NOTICES = {
     "saved": "Saved. QA re-checked this block and the correction went into the translation memory.",
-    "approved": "Edition approved.",
-    "rejected": "Edition rejected.",
+    ReviewState.APPROVED: "Edition approved.",
+    ReviewState.REJECTED: "Edition rejected.",
 }
 
 _env = jinja2.Environment(
@@ -202,7 +203,7 @@ def job_page(request: Request, job_id: str, principal: Auth) -> Response:
         job = job_view(ctx.store, job_id)
     except UsageError as err:
         return error_page(request, _status(err), str(err), back=("/", "All jobs"))
-    live = job["status"] in ("queued", "running")
+    live = not JobStatus(job["status"]).finished
     headline = next((a["headline"] for a in job["articles"] if a["headline"]), None)
     return _page(request, "job.html", {"title": headline or f"Job {job_id[:8]}", "job": job, "live": live})
 
@@ -276,12 +277,12 @@ def _review(request: Request, edition_id: str, state: str, note: str | None) -> 
 def approve(
     request: Request, edition_id: str, principal: Auth, note: Annotated[str, Form()] = ""
 ) -> Response:
-    return _review(request, edition_id, "approved", note)
+    return _review(request, edition_id, ReviewState.APPROVED, note)
 
 
 @router.post("/editions/{edition_id}/reject")
 def reject(request: Request, edition_id: str, principal: Auth, note: Annotated[str, Form()] = "") -> Response:
-    return _review(request, edition_id, "rejected", note)
+    return _review(request, edition_id, ReviewState.REJECTED, note)
 
 
 @router.get("/editions/{edition_id}/export/{fmt}")

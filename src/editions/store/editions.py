@@ -17,6 +17,7 @@ from editions.errors import NotFoundError, StaleEditError, UsageError
 from editions.store.db import Store
 from editions.store.findings import replace_findings
 from editions.store.schema import ArticleRow, EditionRow, TaskRow, utcnow
+from editions.vocabulary import ReviewState
 
 
 @dataclass
@@ -86,14 +87,14 @@ def save_edition(
         row.headline = edition.headline
         row.revision += 1
         row.updated_at = utcnow()
-        if row.review == "approved":
-            row.review = "draft"  # an approved text that changes needs approving again
+        if row.review == ReviewState.APPROVED:
+            row.review = ReviewState.DRAFT  # an approved text that changes needs approving again
         replace_findings(session, stored.id, findings, block_id)
         return row.revision
 
 
 def set_review(store: Store, edition_id: str, review: str, note: str | None = None) -> None:
-    if review not in ("approved", "rejected", "draft"):
+    if review not in set(ReviewState):
         raise UsageError(f"unknown review state {review!r}")
     with store.session() as session:
         row = session.get(EditionRow, edition_id)

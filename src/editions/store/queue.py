@@ -31,6 +31,7 @@ from editions.errors import EditionsError, IdempotencyConflictError, NotFoundErr
 from editions.store.db import Store
 from editions.store.findings import all_findings, replace_findings
 from editions.store.schema import ArticleRow, EditionRow, JobRow, TaskRow, utcnow
+from editions.vocabulary import JobStatus, TaskStatus
 
 MAX_ATTEMPTS = 3  # a task that killed its worker this often is failed, not retried forever
 
@@ -174,15 +175,19 @@ def reclaim_orphans(store: Store) -> int:
     released = 0
     with store.session() as session:
         rows = session.execute(
-            select(TaskRow.id, TaskRow.lease_owner).where(TaskRow.status == "running")
+            select(TaskRow.id, TaskRow.lease_owner).where(TaskRow.status == TaskStatus.RUNNING)
         ).all()
         for task_id, owner in rows:
             if owner and _process_gone(owner, host):
                 result = _updated(
                     session,
                     update(TaskRow)
-                    .where(TaskRow.id == task_id, TaskRow.lease_owner == owner, TaskRow.status == "running")
-                    .values(status="pending", lease_owner=None, lease_until=None),
+                    .where(
+                        TaskRow.id == task_id,
+                        TaskRow.lease_owner == owner,
+                        TaskRow.status == TaskStatus.RUNNING,
+                    )
+                    .values(status=TaskStatus.PENDING, lease_owner=None, lease_until=None),
                 )
                 released += result
     return released
@@ -191,7 +196,10 @@ def reclaim_orphans(store: Store) -> int:
 def claim_task(store: Store, owner: str, lease_s: float) -> ClaimedTask | None:
     """Take the oldest claimable task (pending, or running with an expired lease), or None."""
     now = utcnow()
-    claimable = or_(TaskRow.status == "pending", and_(TaskRow.status == "running", TaskRow.lease_until < now))
+    claimable = or_(
+        TaskRow.status == TaskStatus.PENDING,
+        and_(TaskRow.status == TaskStatus.RUNNING, TaskRow.lease_until < now),
+    )
     with store.session() as session:
         candidates = session.scalars(select(TaskRow.id).where(claimable).order_by(TaskRow.id).limit(8)).all()
         for task_id in candidates:
@@ -200,7 +208,7 @@ def claim_task(store: Store, owner: str, lease_s: float) -> ClaimedTask | None:
                 update(TaskRow)
                 .where(TaskRow.id == task_id, claimable)
                 .values(
-                    status="running",
+                    status=TaskStatus.RUNNING,
                     lease_owner=owner,
                     lease_until=now + timedelta(seconds=lease_s),
                     attempts=TaskRow.attempts + 1,
@@ -214,7 +222,7 @@ def claim_task(store: Store, owner: str, lease_s: float) -> ClaimedTask | None:
             assert task is not None
             session.refresh(task)
             if task.attempts > MAX_ATTEMPTS:
-                task.status = "failed"
+                task.status = TaskStatus.FAILED
                 task.error = f"gave up after {MAX_ATTEMPTS} attempts (the worker stopped each time)"
                 task.finished_at = now
                 _settle_job(session, task.job_id)
@@ -222,8 +230,8 @@ def claim_task(store: Store, owner: str, lease_s: float) -> ClaimedTask | None:
             job = session.get(JobRow, task.job_id)
             article_row = session.get(ArticleRow, task.article_id)
             assert job is not None and article_row is not None
-            if job.status == "queued":
-                job.status = "running"
+            if job.status == JobStatus.QUEUED:
+                job.status = JobStatus.RUNNING
                 job.updated_at = now
             return ClaimedTask(
                 id=task.id,
@@ -249,7 +257,11 @@ def renew_lease(store: Store, task_id: int, owner: str, lease_s: float) -> bool:
         result = _updated(
             session,
             update(TaskRow)
-            .where(TaskRow.id == task_id, TaskRow.lease_owner == owner, TaskRow.status == "running")
+            .where(
+                TaskRow.id == task_id,
+                TaskRow.lease_owner == owner,
+                TaskRow.status == TaskStatus.RUNNING,
+            )
             .values(lease_until=utcnow() + timedelta(seconds=lease_s)),
         )
         return result == 1
@@ -272,9 +284,11 @@ def complete_task(store: Store, task: ClaimedTask, owner: str, edition: Edition)
             closed = _updated(
                 session,
                 update(TaskRow)
-                .where(TaskRow.id == task.id, TaskRow.lease_owner == owner, TaskRow.status == "running")
+                .where(
+                    TaskRow.id == task.id, TaskRow.lease_owner == owner, TaskRow.status == TaskStatus.RUNNING
+                )
                 .values(
-                    status="done",
+                    status=TaskStatus.DONE,
                     finished_at=utcnow(),
                     lease_until=None,
                     engine_calls=edition.timings.engine_calls,
@@ -309,8 +323,14 @@ def release_task(store: Store, task: ClaimedTask, owner: str) -> None:
         _updated(
             session,
             update(TaskRow)
-            .where(TaskRow.id == task.id, TaskRow.lease_owner == owner, TaskRow.status == "running")
-            .values(status="pending", lease_owner=None, lease_until=None, attempts=TaskRow.attempts - 1),
+            .where(
+                TaskRow.id == task.id,
+                TaskRow.lease_owner == owner,
+                TaskRow.status == TaskStatus.RUNNING,
+            )
+            .values(
+                status=TaskStatus.PENDING, lease_owner=None, lease_until=None, attempts=TaskRow.attempts - 1
+            ),
         )
 
 
@@ -320,8 +340,12 @@ def fail_task(store: Store, task: ClaimedTask, owner: str, error: EditionsError 
         result = _updated(
             session,
             update(TaskRow)
-            .where(TaskRow.id == task.id, TaskRow.lease_owner == owner, TaskRow.status == "running")
-            .values(status="failed", error=message, finished_at=utcnow(), lease_until=None),
+            .where(
+                TaskRow.id == task.id,
+                TaskRow.lease_owner == owner,
+                TaskRow.status == TaskStatus.RUNNING,
+            )
+            .values(status=TaskStatus.FAILED, error=message, finished_at=utcnow(), lease_until=None),
         )
         if result == 1:
             _settle_job(session, task.job_id)
@@ -334,9 +358,9 @@ def _settle_job(session: Session, job_id: str) -> None:
         return
     now = utcnow()
     job.updated_at = now
-    if all(s in ("done", "failed") for s in statuses):
-        job.status = "failed" if all(s == "failed" for s in statuses) else "done"
-        failed = sum(s == "failed" for s in statuses)
+    if all(TaskStatus(s).finished for s in statuses):
+        job.status = JobStatus.FAILED if all(s == TaskStatus.FAILED for s in statuses) else JobStatus.DONE
+        failed = sum(s == TaskStatus.FAILED for s in statuses)
         job.error = f"{failed} of {len(statuses)} editions failed" if failed else None
         job.finished_at = now
 
@@ -420,8 +444,8 @@ def job_view(store: Store, job_id: str) -> dict[str, Any]:
             "finished_at": _iso(job.finished_at),
             "tasks": {
                 "total": len(tasks),
-                "done": sum(t.status == "done" for t in tasks),
-                "failed": sum(t.status == "failed" for t in tasks),
+                "done": sum(t.status == TaskStatus.DONE for t in tasks),
+                "failed": sum(t.status == TaskStatus.FAILED for t in tasks),
             },
             "segments": {"done": done, "total": total},
             "engine_calls": sum(t.engine_calls for t in tasks),

@@ -25,6 +25,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from editions.vocabulary import JobStatus, ReviewState, TaskStatus
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -87,7 +89,7 @@ class JobRow(Base):
     __table_args__ = (UniqueConstraint("owner", "idempotency_key", name="uq_jobs_idempotency"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued|running|done|failed
+    status: Mapped[str] = mapped_column(String(16), default=JobStatus.QUEUED)
     targets: Mapped[list[Any]] = mapped_column(JSON)
     options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     owner: Mapped[str] = mapped_column(String(64), default="local")  # api key prefix, or "local"
@@ -115,7 +117,7 @@ class TaskRow(Base):
     target_lang: Mapped[str] = mapped_column(String(16))
     # the language this submission gave or detected (articles are shared by content id; this is not)
     source_lang: Mapped[str | None] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|running|done|failed
+    status: Mapped[str] = mapped_column(String(16), default=TaskStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     lease_owner: Mapped[str | None] = mapped_column(String(200))
     lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
@@ -140,7 +142,7 @@ class EditionRow(Base):
     target_lang: Mapped[str] = mapped_column(String(16))
     headline: Mapped[str] = mapped_column(Text)
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
-    review: Mapped[str] = mapped_column(String(16), default="draft")  # draft|approved|rejected
+    review: Mapped[str] = mapped_column(String(16), default=ReviewState.DRAFT)
     review_note: Mapped[str | None] = mapped_column(Text)
     revision: Mapped[int] = mapped_column(Integer, default=1)
     # provenance, as columns
