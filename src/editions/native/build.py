@@ -197,7 +197,7 @@ def install(lock: Path) -> int:
 
     directory = wheel_root() / f"{PACKAGE}-{version}-{facts['key']}"
     if not (directory / "build.json").is_file():
-        print(f"  building from source into {directory} (about 8 minutes on 2 cores)", flush=True)
+        print(f"  building from source into {directory} (about 7 minutes on 2 cores)", flush=True)
         build_wheel(version, facts, args, directory)
     else:
         print(f"  reusing our wheel built with these exact flags: {directory}", flush=True)
