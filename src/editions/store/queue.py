@@ -169,6 +169,11 @@ def _replay(existing: tuple[str, str | None], fingerprint: str) -> tuple[str, bo
 # --- workers ---------------------------------------------------------------------------------------
 
 
+def _held(task_id: Any, owner: str) -> tuple[Any, ...]:
+    """The condition of every write by a worker: the task is still running under its lease."""
+    return (TaskRow.id == task_id, TaskRow.lease_owner == owner, TaskRow.status == TaskStatus.RUNNING)
+
+
 def reclaim_orphans(store: Store) -> int:
     """Release tasks held by processes on this host that no longer exist (after a crash)."""
     host = socket.gethostname()
@@ -182,11 +187,7 @@ def reclaim_orphans(store: Store) -> int:
                 result = _updated(
                     session,
                     update(TaskRow)
-                    .where(
-                        TaskRow.id == task_id,
-                        TaskRow.lease_owner == owner,
-                        TaskRow.status == TaskStatus.RUNNING,
-                    )
+                    .where(*_held(task_id, owner))
                     .values(status=TaskStatus.PENDING, lease_owner=None, lease_until=None),
                 )
                 released += result
@@ -257,11 +258,7 @@ def renew_lease(store: Store, task_id: int, owner: str, lease_s: float) -> bool:
         result = _updated(
             session,
             update(TaskRow)
-            .where(
-                TaskRow.id == task_id,
-                TaskRow.lease_owner == owner,
-                TaskRow.status == TaskStatus.RUNNING,
-            )
+            .where(*_held(task_id, owner))
             .values(lease_until=utcnow() + timedelta(seconds=lease_s)),
         )
         return result == 1
@@ -323,11 +320,7 @@ def release_task(store: Store, task: ClaimedTask, owner: str) -> None:
         _updated(
             session,
             update(TaskRow)
-            .where(
-                TaskRow.id == task.id,
-                TaskRow.lease_owner == owner,
-                TaskRow.status == TaskStatus.RUNNING,
-            )
+            .where(*_held(task.id, owner))
             .values(
                 status=TaskStatus.PENDING, lease_owner=None, lease_until=None, attempts=TaskRow.attempts - 1
             ),
@@ -340,11 +333,7 @@ def fail_task(store: Store, task: ClaimedTask, owner: str, error: EditionsError 
         result = _updated(
             session,
             update(TaskRow)
-            .where(
-                TaskRow.id == task.id,
-                TaskRow.lease_owner == owner,
-                TaskRow.status == TaskStatus.RUNNING,
-            )
+            .where(*_held(task.id, owner))
             .values(status=TaskStatus.FAILED, error=message, finished_at=utcnow(), lease_until=None),
         )
         if result == 1:
