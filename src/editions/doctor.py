@@ -96,7 +96,7 @@ def check_python(_: Context) -> Check:
 
 
 def check_model(ctx: Context) -> Check:
-    from editions.engines.models import _CHUNK, DEFAULT_MODEL
+    from editions.engines.models import DEFAULT_MODEL, hash_file
     from editions.paths import models_dir
 
     path = models_dir() / DEFAULT_MODEL.filename
@@ -111,16 +111,11 @@ def check_model(ctx: Context) -> Check:
             "model", "fail", f"{path}: {size:,} bytes, expected {DEFAULT_MODEL.size:,}",
             "the default model is truncated or damaged: delete it and run `editions model prepare`",
         )  # fmt: skip
-    import hashlib
-
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    if digest.hexdigest() != DEFAULT_MODEL.sha256:
+    sha = hash_file(path)  # the whole file, every time: this is the check
+    if sha != DEFAULT_MODEL.sha256:
         return Check(
             "model", "fail",
-            f"{path}: sha256 {digest.hexdigest()[:16]}…, expected {DEFAULT_MODEL.sha256[:16]}…",
+            f"{path}: sha256 {sha[:16]}…, expected {DEFAULT_MODEL.sha256[:16]}…",
             "the default model is corrupted (sha256 mismatch): delete it and run `editions model prepare`",
         )  # fmt: skip
     ctx.model_path = path

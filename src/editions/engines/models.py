@@ -78,16 +78,21 @@ def _write_stamp(path: Path, sha256: str) -> None:
         _stamp_path(path).write_text(json.dumps(stamp))
 
 
+def hash_file(path: Path) -> str:
+    """sha256 of a file, read through now (no stamp trusted)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def file_sha256(path: Path) -> str:
     """sha256 of a model file, remembered beside it (keyed by size and mtime) so it is hashed once."""
     recorded = _stamp_matches(path)
     if recorded:
         return recorded
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    sha = digest.hexdigest()
+    sha = hash_file(path)
     _write_stamp(path, sha)
     return sha
 
