@@ -71,9 +71,9 @@ test: model lint typecheck
 	@services="$$(scripts/test-services.sh start)"; eval "$$services"; \
 	EDITIONS_TEST_REQUIRE_MODEL=1 $(BIN)/pytest -q --durations=10; status=$$?; scripts/test-services.sh stop; exit $$status
 
-# Without the real-model tests: seconds, for the edit loop.
+# Without the real-model tests, on every core (pytest-xdist): under a minute, for the edit loop.
 test-fast: install
-	$(BIN)/pytest -q -m 'not model'
+	$(BIN)/pytest -q -m 'not model' -n auto
 
 # Rewrite docs/review-page.png (the README's picture of the review page) from the browser test.
 screenshot: install

@@ -192,6 +192,13 @@ def test_openapi_schema_describes_the_api(service: LiveService) -> None:
     content = paths["/v1/articles"]["post"]["requestBody"]["content"]
     assert {"application/json", "text/markdown", "text/html", "text/plain"} <= set(content)
     assert "SubmitIn" in schema["components"]["schemas"]
+    # the responses are typed views, so the schema says what a job and an edition look like
+    job = paths["/v1/jobs/{job_id}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert job == {"$ref": "#/components/schemas/JobView"}
+    views = schema["components"]["schemas"]
+    assert views["JobView"]["properties"]["status"] == {"$ref": "#/components/schemas/JobStatus"}
+    assert set(views["JobStatus"]["enum"]) == {"queued", "running", "done", "failed"}
+    assert {"EditionView", "JobSummary", "LanguageProgress"} <= set(views)
 
 
 def test_health_and_metrics(service: LiveService) -> None:

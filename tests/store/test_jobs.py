@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -9,6 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -27,8 +29,6 @@ from editions.store.queue import (
     claim_task,
     complete_task,
     fail_task,
-    job_view,
-    list_jobs,
     reclaim_orphans,
     record_progress,
     release_task,
@@ -36,6 +36,7 @@ from editions.store.queue import (
     submit_job,
 )
 from editions.store.schema import ArticleRow, EditionRow, FindingRow, JobRow, TaskRow
+from editions.store.views import JobView, LanguageProgress, SegmentCounts, TaskCounts, job_view, list_jobs
 
 PROVENANCE = Provenance(engine="handmade", model="none", prompt_version="test", package_version="0")
 
@@ -120,9 +121,9 @@ def test_submitting_creates_one_task_per_article_and_language(store: Store) -> N
         assert session.scalar(select(func.count()).select_from(ArticleRow)) == 2
     assert sorted(tasks) == [(p, lang, "pending") for p in (0, 1) for lang in ("es", "fr", "vi")]
     view = job_view(store, job_id)
-    assert view["status"] == "queued" and view["tasks"] == {"total": 6, "done": 0, "failed": 0}
-    assert [a["headline"] for a in view["articles"]] == ["Storm closes port 1", "Storm closes port 2"]
-    assert list(view["articles"][0]["languages"]) == ["fr", "vi", "es"]
+    assert view.status == "queued" and view.tasks == TaskCounts(total=6, done=0, failed=0)
+    assert [a.headline for a in view.articles] == ["Storm closes port 1", "Storm closes port 2"]
+    assert list(view.articles[0].languages) == ["fr", "vi", "es"]
 
 
 def test_an_article_sent_twice_is_stored_once(store: Store) -> None:
@@ -186,9 +187,9 @@ def test_idempotency_keys_are_per_owner(store: Store) -> None:
         store, Submission(request.articles, ["fr"], owner="ed_bbb", idempotency_key="k-1")
     )
     assert created and created_theirs and mine != theirs
-    assert [j["id"] for j in list_jobs(store, owner="ed_aaa")] == [mine]
-    assert [j["id"] for j in list_jobs(store, owner="ed_bbb")] == [theirs]
-    assert {j["id"] for j in list_jobs(store)} == {mine, theirs}
+    assert [j.id for j in list_jobs(store, owner="ed_aaa")] == [mine]
+    assert [j.id for j in list_jobs(store, owner="ed_bbb")] == [theirs]
+    assert {j.id for j in list_jobs(store)} == {mine, theirs}
 
 
 def _race(n: int, work: Any) -> tuple[list[Any], list[BaseException]]:
@@ -408,8 +409,8 @@ def test_a_task_that_keeps_killing_its_worker_is_failed(store: Store) -> None:
     job = job_row(store, job_id)
     assert job.status == "failed" and job.error == "1 of 1 editions failed"
     view = job_view(store, job_id)
-    assert view["articles"][0]["languages"]["fr"]["error"] == row.error
-    assert view["finished_at"] is not None
+    assert view.articles[0].languages["fr"].error == row.error
+    assert view.finished_at is not None
 
 
 def test_fail_task_sets_the_job_failed_when_every_task_failed(store: Store) -> None:
@@ -439,8 +440,8 @@ def test_fail_task_sets_the_job_done_when_some_tasks_succeeded(store: Store) -> 
     job = job_row(store, job_id)
     assert (job.status, job.error) == ("done", "1 of 2 editions failed")
     view = job_view(store, job_id)
-    assert view["status"] == "done" and view["error"] == "1 of 2 editions failed"
-    assert view["tasks"] == {"total": 2, "done": 1, "failed": 1}
+    assert view.status == "done" and view.error == "1 of 2 editions failed"
+    assert view.tasks == TaskCounts(total=2, done=1, failed=1)
     assert complete_task(store, b, "w", edition_for(b)) is None  # a failed task is not completed later
 
 
@@ -454,34 +455,36 @@ def test_job_view_has_per_language_progress_and_utc_timestamps(store: Store) -> 
     record_progress(store, fr.id, "w", 2, 3)
     record_progress(store, fr.id, "someone-else", 3, 3)  # not theirs: ignored
     view = job_view(store, job_id)
-    langs = view["articles"][0]["languages"]
-    assert langs["fr"] | {"attempts": 1} == {
-        "status": "running",
-        "segments_done": 2,
-        "segments_total": 3,
-        "attempts": 1,
-        "engine_calls": 0,
-        "memory_hits": 0,
-        "error": None,
-        "edition_id": None,
-        "review": None,
-    }
-    assert (langs["vi"]["status"], langs["vi"]["segments_done"], langs["vi"]["segments_total"]) == (
-        "pending",
-        0,
-        0,
+    langs = view.articles[0].languages
+    assert langs["fr"] == LanguageProgress(
+        status="running",
+        segments_done=2,
+        segments_total=3,
+        attempts=1,
+        engine_calls=0,
+        memory_hits=0,
+        error=None,
+        edition_id=None,
+        review=None,
     )
-    assert view["segments"] == {"done": 2, "total": 3}
-    assert view["created_at"].endswith("+00:00") and view["finished_at"] is None
+    assert (langs["vi"].status, langs["vi"].segments_done, langs["vi"].segments_total) == ("pending", 0, 0)
+    assert view.segments == SegmentCounts(done=2, total=3)
+    assert view.created_at is not None and view.created_at.utcoffset() == timedelta(0)
+    assert view.finished_at is None
+    # the JSON the API sends: ISO 8601 with "+00:00", statuses as their strings
+    sent = json.loads(view.model_dump_json())
+    assert sent["created_at"].endswith("+00:00")
+    assert sent["articles"][0]["languages"]["fr"]["status"] == "running"
+    assert JobView.model_validate(sent) == view
 
     edition_id = complete_task(store, fr, "w", edition_for(fr))
     view = job_view(store, job_id)
-    assert view["articles"][0]["languages"]["fr"]["edition_id"] == edition_id
-    assert view["articles"][0]["languages"]["fr"]["review"] == "draft"
-    assert view["engine_calls"] == 2 and view["memory_hits"] == 1
+    assert view.articles[0].languages["fr"].edition_id == edition_id
+    assert view.articles[0].languages["fr"].review == "draft"
+    assert view.engine_calls == 2 and view.memory_hits == 1
     [listed] = list_jobs(store)
-    assert listed["id"] == job_id and listed["created_at"].endswith("+00:00")
-    assert listed["tasks"] == {"done": 1, "pending": 1} and listed["headline"] == "Storm closes port 1"
+    assert listed.id == job_id and listed.model_dump(mode="json")["created_at"].endswith("+00:00")
+    assert listed.tasks == {"done": 1, "pending": 1} and listed.headline == "Storm closes port 1"
     with pytest.raises(NotFoundError):
         job_view(store, "no-such-job")
 
@@ -491,8 +494,8 @@ def test_timestamps_are_utc_whatever_the_database_session_time_zone(db_url: str)
     store = Store(f"{db_url}?options=-c%20timezone%3DAsia/Ho_Chi_Minh")
     try:
         job_id = submit(store, [article(1)], ["fr"])
-        assert job_view(store, job_id)["created_at"].endswith("+00:00")
-        assert list_jobs(store)[0]["created_at"].endswith("+00:00")
+        assert job_view(store, job_id).model_dump(mode="json")["created_at"].endswith("+00:00")
+        assert list_jobs(store)[0].model_dump(mode="json")["created_at"].endswith("+00:00")
     finally:
         store.close()
 

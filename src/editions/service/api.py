@@ -30,9 +30,11 @@ from editions.languages import parse_targets
 from editions.service.context import ServiceContext
 from editions.service.editing import edit_block, export_edition
 from editions.service.security import Principal, authenticate, context_of
-from editions.store import editions, queue
+from editions.store import editions, queue, views
+from editions.store.editions import EditionView
 from editions.store.queue import Submission, SubmittedArticle
-from editions.vocabulary import JobStatus, ReviewState
+from editions.store.views import JobSummary, JobView, job_view
+from editions.vocabulary import ReviewState
 
 router = APIRouter(prefix="/v1", tags=["editions"])
 Caller = Annotated[Principal, Depends(authenticate)]
@@ -202,62 +204,50 @@ async def submit(
 @router.get("/jobs", summary="Recent jobs")
 def list_jobs(
     request: Request, principal: Caller, limit: Annotated[int, Query(ge=1, le=500)] = 50
-) -> list[dict[str, Any]]:
-    return queue.list_jobs(context_of(request).store, limit)
+) -> list[JobSummary]:
+    return views.list_jobs(context_of(request).store, limit)
 
 
 @router.get("/jobs/{job_id}", summary="A job's status and progress")
-def get_job(job_id: str, request: Request, principal: Caller) -> dict[str, Any]:
-    return queue.job_view(context_of(request).store, job_id)
+def get_job(job_id: str, request: Request, principal: Caller) -> JobView:
+    return job_view(context_of(request).store, job_id)
 
 
 @router.get("/jobs/{job_id}/events", summary="Progress as server-sent events")
 async def job_events(job_id: str, request: Request, principal: Caller) -> Response:
     """`event: progress` whenever the job changes, then `event: end` once it is done or failed."""
     ctx = context_of(request)
-    first = await run_in_threadpool(queue.job_view, ctx.store, job_id)  # 404 before the stream starts
+    first = await run_in_threadpool(job_view, ctx.store, job_id)  # 404 before the stream starts
 
     async def stream() -> AsyncIterator[str]:
         view, last = first, ""
         while True:
-            data = json.dumps(view, ensure_ascii=False)
+            data = json.dumps(view.model_dump(mode="json"), ensure_ascii=False)
             if data != last:
                 yield f"event: progress\ndata: {data}\n\n"
                 last = data
-            if JobStatus(view["status"]).finished:
-                yield f"event: end\ndata: {json.dumps({'status': view['status']})}\n\n"
+            if view.status.finished:
+                yield f"event: end\ndata: {json.dumps({'status': view.status})}\n\n"
                 return
             if await request.is_disconnected():
                 return
             await asyncio.sleep(0.5)
-            view = await run_in_threadpool(queue.job_view, ctx.store, job_id)
+            view = await run_in_threadpool(job_view, ctx.store, job_id)
 
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
 
 
-def _edition_json(stored: editions.StoredEdition) -> dict[str, Any]:
-    return {
-        "id": stored.id,
-        "job_id": stored.job_id,
-        "review": stored.review,
-        "review_note": stored.review_note,
-        "revision": stored.revision,
-        "signature": stored.signature,
-        "edition": stored.edition.model_dump(mode="json"),
-    }
-
-
 @router.get("/jobs/{job_id}/editions", summary="A job's finished editions")
-def get_job_editions(job_id: str, request: Request, principal: Caller) -> list[dict[str, Any]]:
+def get_job_editions(job_id: str, request: Request, principal: Caller) -> list[EditionView]:
     store = context_of(request).store
-    queue.job_view(store, job_id)  # 404 for an unknown job
-    return [_edition_json(e) for e in editions.job_editions(store, job_id)]
+    job_view(store, job_id)  # 404 for an unknown job
+    return [EditionView.of(e) for e in editions.job_editions(store, job_id)]
 
 
 @router.get("/editions/{edition_id}", summary="One edition with its QA findings and provenance")
-def get_edition(edition_id: str, request: Request, principal: Caller) -> dict[str, Any]:
-    return _edition_json(editions.get_edition(context_of(request).store, edition_id))
+def get_edition(edition_id: str, request: Request, principal: Caller) -> EditionView:
+    return EditionView.of(editions.get_edition(context_of(request).store, edition_id))
 
 
 @router.get("/editions/{edition_id}/export", summary="Export an edition")
@@ -278,16 +268,16 @@ def put_block(
     edit: BlockEdit,
     request: Request,
     principal: Caller,
-) -> dict[str, Any]:
+) -> EditionView:
     stored = edit_block(context_of(request), edition_id, block_id, edit.text, edit.revision)
-    return _edition_json(stored)
+    return EditionView.of(stored)
 
 
 @router.post("/editions/{edition_id}/review", summary="Approve or reject an edition")
-def review(edition_id: str, body: ReviewIn, request: Request, principal: Caller) -> dict[str, Any]:
+def review(edition_id: str, body: ReviewIn, request: Request, principal: Caller) -> EditionView:
     store = context_of(request).store
     editions.set_review(store, edition_id, body.state, body.note)
-    return _edition_json(editions.get_edition(store, edition_id))
+    return EditionView.of(editions.get_edition(store, edition_id))
 
 
 @router.get("/memory", summary="Translation memory size")

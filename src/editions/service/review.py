@@ -39,8 +39,8 @@ from editions.service.highlight import SEVERITIES, edition_rows
 from editions.service.security import COOKIE, Principal, authenticate, context_of
 from editions.store.editions import StoredEdition, get_edition, set_review
 from editions.store.keys import verify_key
-from editions.store.queue import job_view, list_jobs
-from editions.vocabulary import JobStatus, ReviewState
+from editions.store.views import job_view, list_jobs
+from editions.vocabulary import ReviewState
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -203,8 +203,8 @@ def job_page(request: Request, job_id: str, principal: Auth) -> Response:
         job = job_view(ctx.store, job_id)
     except UsageError as err:
         return error_page(request, _status(err), str(err), back=("/", "All jobs"))
-    live = not JobStatus(job["status"]).finished
-    headline = next((a["headline"] for a in job["articles"] if a["headline"]), None)
+    live = not job.status.finished
+    headline = next((a.headline for a in job.articles if a.headline), None)
     return _page(request, "job.html", {"title": headline or f"Job {job_id[:8]}", "job": job, "live": live})
 
 

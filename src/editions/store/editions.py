@@ -7,9 +7,9 @@ overwriting someone else's change, and an approved edition whose text changes go
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
+from pydantic import BaseModel
 from sqlalchemy import func, select
 
 from editions.document import Article, Edition
@@ -20,15 +20,26 @@ from editions.store.schema import ArticleRow, EditionRow, TaskRow, utcnow
 from editions.vocabulary import ReviewState
 
 
-@dataclass
-class StoredEdition:
+class EditionView(BaseModel):
+    """An edition as the API sends it: the document with its review state, revision and signature."""
+
     id: str
     job_id: str
-    review: str
+    review: ReviewState
     review_note: str | None
     revision: int
     signature: str
     edition: Edition
+
+    @classmethod
+    def of(cls, stored: EditionView) -> EditionView:
+        """Only the API's fields of a `StoredEdition` (a subclass), without copying the document."""
+        return cls.model_construct(**{name: getattr(stored, name) for name in cls.model_fields})
+
+
+class StoredEdition(EditionView):
+    """An edition read back for the editor: also its source article and when it last changed."""
+
     article: Article
     updated_at: datetime
 
@@ -43,7 +54,7 @@ def get_edition(store: Store, edition_id: str) -> StoredEdition:
         return StoredEdition(
             id=row.id,
             job_id=row.job_id,
-            review=row.review,
+            review=ReviewState(row.review),
             review_note=row.review_note,
             revision=row.revision,
             signature=row.signature,

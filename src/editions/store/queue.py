@@ -1,4 +1,4 @@
-"""The job queue: submission, leasing, exactly-once completion, and the job as the API shows it.
+"""The job queue: submission, leasing, exactly-once completion.
 
 A job is a list of articles and a list of target languages; each (article, language) pair is a task.
 Workers claim a task by a compare-and-set on its row and hold it under a lease they renew while they
@@ -6,7 +6,8 @@ work; a worker that dies (kill -9, power cut) leaves a lease that runs out, or t
 the same host reclaims at once because the holder's process is gone. The translation memory records
 every finished segment, so a reclaimed task resumes where it stopped. Completion inserts the edition
 and closes the task in one transaction, and `editions.task_id` is unique: however often a task is
-claimed and resumed, it yields exactly one edition. Reading and reviewing editions is `store.editions`.
+claimed and resumed, it yields exactly one edition. Reading and reviewing editions is `store.editions`;
+the job as the API shows it is `store.views`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import os
 import socket
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
@@ -27,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from editions.document import Article, Edition
-from editions.errors import EditionsError, IdempotencyConflictError, NotFoundError, UsageError
+from editions.errors import EditionsError, IdempotencyConflictError, UsageError
 from editions.store.db import Store
 from editions.store.findings import all_findings, replace_findings
 from editions.store.schema import ArticleRow, EditionRow, JobRow, TaskRow, utcnow
@@ -372,108 +373,3 @@ def _edition_row(edition_id: str, task: ClaimedTask, edition: Edition) -> Editio
         prompt_version=p.prompt_version,
         glossary_version=p.glossary_version,
     )
-
-
-# --- reading ---------------------------------------------------------------------------------------
-
-
-def _iso(value: datetime | None) -> str | None:
-    """ISO 8601; the store's timestamps come back aware and in UTC (schema.UtcDateTime)."""
-    return value.isoformat() if value is not None else None
-
-
-def job_view(store: Store, job_id: str) -> dict[str, Any]:
-    """The job as the API shows it: status, and progress per article, language and segment."""
-    with store.session() as session:
-        job = session.get(JobRow, job_id)
-        if job is None:
-            raise NotFoundError(f"no job {job_id!r}")
-        tasks = session.scalars(select(TaskRow).where(TaskRow.job_id == job_id).order_by(TaskRow.id)).all()
-        editions = {
-            row.task_id: row for row in session.scalars(select(EditionRow).where(EditionRow.job_id == job_id))
-        }
-        headlines = dict(
-            session.execute(
-                select(ArticleRow.id, ArticleRow.headline).where(
-                    ArticleRow.id.in_({t.article_id for t in tasks})
-                )
-            ).all()
-        )
-        articles: dict[int, dict[str, Any]] = {}
-        for t in tasks:
-            entry = articles.setdefault(
-                t.position,
-                {
-                    "position": t.position,
-                    "article_id": t.article_id,
-                    "headline": headlines.get(t.article_id),
-                    "languages": {},
-                },
-            )
-            edition = editions.get(t.id)
-            entry["languages"][t.target_lang] = {
-                "status": t.status,
-                "segments_done": t.segments_done,
-                "segments_total": t.segments_total,
-                "attempts": t.attempts,
-                "engine_calls": t.engine_calls,
-                "memory_hits": t.memory_hits,
-                "error": t.error,
-                "edition_id": edition.id if edition else None,
-                "review": edition.review if edition else None,
-            }
-        total = sum(t.segments_total for t in tasks)
-        done = sum(t.segments_done for t in tasks)
-        return {
-            "id": job.id,
-            "status": job.status,
-            "targets": list(job.targets),
-            "error": job.error,
-            "created_at": _iso(job.created_at),
-            "finished_at": _iso(job.finished_at),
-            "tasks": {
-                "total": len(tasks),
-                "done": sum(t.status == TaskStatus.DONE for t in tasks),
-                "failed": sum(t.status == TaskStatus.FAILED for t in tasks),
-            },
-            "segments": {"done": done, "total": total},
-            "engine_calls": sum(t.engine_calls for t in tasks),
-            "memory_hits": sum(t.memory_hits for t in tasks),
-            "articles": [articles[k] for k in sorted(articles)],
-        }
-
-
-def list_jobs(store: Store, limit: int = 50, owner: str | None = None) -> list[dict[str, Any]]:
-    with store.session() as session:
-        query = select(JobRow).order_by(JobRow.created_at.desc()).limit(limit)
-        if owner is not None:
-            query = query.where(JobRow.owner == owner)
-        jobs = session.scalars(query).all()
-        ids = [job.id for job in jobs]
-        # two grouped queries for the whole page, not two per job
-        counts: dict[str, dict[str, int]] = {job_id: {} for job_id in ids}
-        for job_id, status, count in session.execute(
-            select(TaskRow.job_id, TaskRow.status, func.count())
-            .where(TaskRow.job_id.in_(ids))
-            .group_by(TaskRow.job_id, TaskRow.status)
-        ):
-            counts[job_id][str(status)] = int(count)
-        headlines = dict(
-            session.execute(
-                select(TaskRow.job_id, ArticleRow.headline)
-                .join(ArticleRow, TaskRow.article_id == ArticleRow.id)
-                .where(TaskRow.job_id.in_(ids), TaskRow.position == 0)
-            ).all()
-        )
-        out = [
-            {
-                "id": job.id,
-                "status": job.status,
-                "targets": list(job.targets),
-                "headline": headlines.get(job.id),
-                "tasks": counts[job.id],
-                "created_at": _iso(job.created_at),
-            }
-            for job in jobs
-        ]
-        return out
