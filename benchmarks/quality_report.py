@@ -3,9 +3,9 @@
     .venv/bin/python benchmarks/quality_report.py [benchmarks/results/eval_*.json ...] [--doc docs/QUALITY.md]
 
 Everything below the marker line is regenerated; what is above it (what we tried, what we learned) is
-written by hand and kept as it is. Each table gives chrF++ and BLEU (sacrebleu, signatures below it), the
-fact rate (source numbers and dates carried), QA findings, and chrF++ gained over the baseline against
-the goal for the language. The command that made each report is printed, to reproduce it.
+written by hand and kept as it is. Each table gives chrF++ and BLEU (sacrebleu, signatures below it),
+the fact rate (source numbers, dates and weekdays carried), QA findings, and chrF++ gained over the
+baseline against the goal for the language. The command that made each report is printed, to reproduce it.
 """
 
 from __future__ import annotations
@@ -38,7 +38,11 @@ def _num(value: Any, digits: int = 2) -> str:
 def _fact(system: dict[str, Any]) -> str:
     rate = system.get("fact_rate")
     facts = system.get("facts") or {}
-    parts = [f"{kind} {facts[kind][0]}/{facts[kind][1]}" for kind in ("numbers", "dates") if facts.get(kind)]
+    parts = [
+        f"{kind} {facts[kind][0]}/{facts[kind][1]}"
+        for kind in ("numbers", "dates", "weekdays")
+        if facts.get(kind)
+    ]
     return f"{_num(rate, 3)} ({', '.join(parts)})" if parts else _num(rate, 3)
 
 

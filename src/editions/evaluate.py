@@ -34,7 +34,7 @@ from editions.engines.base import Engine, TranslationRequest
 from editions.engines.prompt import max_new_tokens
 from editions.errors import InputError, UsageError
 from editions.languages import get_language
-from editions.localize import DateMention, check_dates, find_dates
+from editions.localize import DateMention, check_dates, check_weekdays, find_dates, find_weekdays
 from editions.qa.numbers import missing_numbers, number_values
 
 if TYPE_CHECKING:
@@ -324,6 +324,8 @@ class FactCount:
     numbers_carried: int = 0
     dates_total: int = 0
     dates_carried: int = 0
+    weekdays_total: int = 0
+    weekdays_carried: int = 0
 
 
 def _blank(text: str, mentions: Sequence[DateMention]) -> str:
@@ -335,7 +337,7 @@ def _blank(text: str, mentions: Sequence[DateMention]) -> str:
 def count_facts(
     sources: Sequence[str], hypotheses: Sequence[str], source_lang: str, target_lang: str
 ) -> FactCount:
-    """Numbers and dates of each source line, and how many its hypothesis carries.
+    """Numbers, dates and weekdays of each source line, and how many its hypothesis carries.
 
     Date mentions are blanked before numbers are counted, as the QA checks do, so "June 5, 2023" counts
     once, as a date.
@@ -350,6 +352,13 @@ def count_facts(
         }
         count.dates_total += len(source_dates)
         count.dates_carried += sum((m.start, m.end) not in lost for m in source_dates)
+        weekdays = [m for m in find_weekdays(source, source_lang) if m.day is not None]
+        wrong = sum(
+            p.code in ("weekday.changed", "weekday.missing")
+            for p in check_weekdays(source, hyp, source_lang, target_lang)
+        )
+        count.weekdays_total += len(weekdays)
+        count.weekdays_carried += len(weekdays) - min(wrong, len(weekdays))
         source, hyp = _blank(source, source_dates), _blank(hyp, find_dates(hyp, target_lang))
         wanted = number_values(source, source_lang)
         missing = missing_numbers(source, hyp, source_lang, target_lang)
@@ -372,8 +381,8 @@ def score(
     chrf_score = chrf.corpus_score(list(hypotheses), [list(references)])
     bleu_score = bleu.corpus_score(list(hypotheses), [list(references)])
     facts = count_facts(sources, hypotheses, source_lang, target_lang)
-    total = facts.numbers_total + facts.dates_total
-    carried = facts.numbers_carried + facts.dates_carried
+    total = facts.numbers_total + facts.dates_total + facts.weekdays_total
+    carried = facts.numbers_carried + facts.dates_carried + facts.weekdays_carried
     return {
         "chrf": round(chrf_score.score, 2),
         "bleu": round(bleu_score.score, 2),
@@ -381,6 +390,7 @@ def score(
         "facts": {
             "numbers": [facts.numbers_carried, facts.numbers_total],
             "dates": [facts.dates_carried, facts.dates_total],
+            "weekdays": [facts.weekdays_carried, facts.weekdays_total],
             "note": None,  # once why dates went uncounted; kept so that every report has the same keys
         },
         "metric_signatures": {"chrf": str(chrf.get_signature()), "bleu": str(bleu.get_signature())},

@@ -174,7 +174,8 @@ class Pipeline:
             style=style_guide(target_lang),
         )
         results = self.engine.translate_batch([request])
-        best = results[0].text
+        # deterministic repairs come first: what they fix (a weekday, a date's order) needs no retry
+        best, fixed = self._repaired(segment, results[0].text, ctx)
         findings = check_block(BlockPair(segment.id, segment.text, best, segment.marks), ctx)
         for _ in range(self.retries):
             problems = _feedback(findings)
@@ -182,11 +183,10 @@ class Pipeline:
                 break
             retry = replace(request, feedback="; ".join(problems))
             results += self.engine.translate_batch([retry])
-            retry_findings = check_block(
-                BlockPair(segment.id, segment.text, results[-1].text, segment.marks), ctx
-            )
+            retry_text, retry_fixed = self._repaired(segment, results[-1].text, ctx)
+            retry_findings = check_block(BlockPair(segment.id, segment.text, retry_text, segment.marks), ctx)
             if _score(retry_findings) < _score(findings):
-                best, findings = results[-1].text, retry_findings
+                best, findings, fixed = retry_text, retry_findings, retry_fixed
         retries = len(results) - 1
         notes = []
         if retries:
@@ -201,11 +201,14 @@ class Pipeline:
             translate_span = self._translate_span(source_lang, target_lang, results)
             best, repair_notes = repair_markup(segment, best, translate_span)
             notes += repair_notes
-        fixed: list[QaFinding] = []
-        if self.repair:
-            best, fixed = repair_block(BlockPair(segment.id, segment.text, best, segment.marks), ctx)
+        best, fixed_after_markup = self._repaired(segment, best, ctx)
         findings = check_block(BlockPair(segment.id, segment.text, best, segment.marks), ctx)
-        return _Outcome(best, notes, results, fixed + findings, retries)
+        return _Outcome(best, notes, results, fixed + fixed_after_markup + findings, retries)
+
+    def _repaired(self, segment: Segment, text: str, ctx: QaContext) -> tuple[str, list[QaFinding]]:
+        if not self.repair or not text.strip():
+            return text, []
+        return repair_block(BlockPair(segment.id, segment.text, text, segment.marks), ctx)
 
     def _translate_span(
         self, source_lang: str, target_lang: str, results: list[TranslationResult]

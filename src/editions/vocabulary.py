@@ -75,3 +75,13 @@ class FindingCode(StrEnum):
     ADDITION = "addition"
     REPEAT_LOOP = "repeat.loop"
     TYPOGRAPHY = "typography"  # fixed: the target language's spacing and quotes
+    WEEKDAY_CHANGED = "weekday.changed"  # another weekday, or a relative day ("today"), for the source's
+    WEEKDAY_MISSING = "weekday.missing"
+    WEEKDAY_ADDED = "weekday.added"
+    TIME_OF_DAY = "time_of_day.changed"  # "on Thursday morning" → "jeudi soir"
+    SCRIPT_FOREIGN = "script.foreign"  # letters of a script neither language uses (« Deux十七 »)
+    NAME_UNSUPPORTED = "name.unsupported"  # a name or title in the translation the source does not support
+    DATE_ORDER = "date.order"  # the source language's word order (« février 2, 2026 »)
+    CURRENCY_PLACEMENT = "currency.placement"  # the symbol on the source language's side (« $5,62 »)
+    OMISSION_CLAUSE = "omission.clause"  # a source sentence or clause that left no trace
+    NEGATION_CHANGED = "negation.changed"  # a negation added or lost ("Ignore" → "Đừng bỏ qua")

@@ -1,5 +1,6 @@
 """Planted errors: correct translations we wrote, each altered one way; QA must catch ≥ 95 % of the
-alterations and make ≤ 1 false finding per clean block on average."""
+alterations and make ≤ 0.3 false findings per clean block on average (the faithfulness classes are in
+test_planted_faithful.py)."""
 
 from __future__ import annotations
 
@@ -118,13 +119,13 @@ def test_recall_on_planted_errors_is_at_least_95_percent() -> None:
     assert recall >= 0.95, f"recall {recall:.1%}; missed:\n{detail}"
 
 
-def test_clean_blocks_get_at_most_one_false_finding_on_average() -> None:
+def test_clean_blocks_get_at_most_0_3_false_findings_on_average() -> None:
     blocks = clean_blocks()
     findings = {f"{lang}: {target}": _findings(source, target, lang) for source, target, lang in blocks}
     total = sum(len(codes) for codes in findings.values())
     noisy = "\n".join(f"{codes} {text}" for text, codes in findings.items() if codes)
     print(f"{total} findings on {len(blocks)} clean blocks")
-    assert total / len(blocks) <= 1.0, noisy
+    assert total / len(blocks) <= 0.3, noisy
 
 
 @pytest.mark.parametrize("kind", [*sorted(PLANTERS), "dropped"])

@@ -137,6 +137,24 @@ def _date_patterns(code: str, lenient: bool) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
 
 
+@cache
+def _reordered_pattern(code: str) -> re.Pattern[str] | None:
+    """`code`'s month names in English word order ("février 2, 2026", "tháng 2 12, 2026"), for
+    languages that put the day first."""
+    if code == "en":
+        return None
+    if code == "vi":  # "tháng 2 12, 2026"
+        return re.compile(rf"tháng{SPACE}{_MONTH}{SPACE}{_DAY},?{SPACE}{_YEAR}", re.IGNORECASE)
+    return re.compile(rf"{_month_alternation(code)}{SPACE}{_DAY}(?:,?{SPACE}{_YEAR})?", re.IGNORECASE)
+
+
+def _find_reordered(text: str, code: str) -> list[DateMention]:
+    pattern = _reordered_pattern(code)
+    if pattern is None:
+        return []
+    return [m for match in pattern.finditer(text) if (m := _mention(match, code)) is not None]
+
+
 def _mention(match: re.Match[str], code: str) -> DateMention | None:
     groups = match.groupdict()
     month = _month_names(code)[groups["mn"].lower().rstrip(".")] if groups.get("mn") else int(groups["m"])
@@ -171,7 +189,7 @@ def find_dates(text: str, lang: str) -> list[DateMention]:
 
 # --- checking and fixing dates ------------------------------------------------------------------------
 
-DateCode = Literal["date.missing", "date.shifted", "date.ambiguous_form"]
+DateCode = Literal["date.missing", "date.shifted", "date.ambiguous_form", "date.order"]
 
 
 @dataclass(frozen=True)
@@ -247,6 +265,7 @@ def _assess_dates(source: str, target: str, source_lang: str, target_lang: str) 
             wanted.append(mention)
     local = find_dates(target, tcode)
     foreign = _find(target, scode, lenient=True) if scode != tcode else []
+    reordered = _find_reordered(target, tcode) if scode != tcode else []
 
     def is_wanted(m: DateMention) -> bool:
         return any(same_date(m, w) for w in wanted)
@@ -278,6 +297,13 @@ def _assess_dates(source: str, target: str, source_lang: str, target_lang: str) 
                 message = f'date "{src.raw}" is written "{copied.raw}", not the {target_name} way "{fixed}"'
                 problem = DateProblem("date.ambiguous_form", src, copied, message)
                 findings.append(_DateFinding(problem, fixed))
+            continue
+        # the target's month name in the source's word order: « février 2, 2026 »
+        turned = next((r for r in reordered if same_date(src, r) and local_over(r) is None), None)
+        if turned is not None:
+            fixed = _local_form(src, turned, target, tcode)
+            message = f'date "{src.raw}" is written "{turned.raw}", in English word order; write "{fixed}"'
+            findings.append(_DateFinding(DateProblem("date.order", src, turned, message), fixed))
             continue
         stray = _pick_stray(src, strays)
         if stray is not None:

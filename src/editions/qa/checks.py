@@ -8,6 +8,7 @@ feedback) is `ENGINE_FIXABLE`; deterministic fixes live in `editions.qa.repair`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,8 +18,11 @@ from typing import TYPE_CHECKING
 from editions.document import Mark, QaFinding, Severity, markup_problems, plain_text
 from editions.langid import detect_language
 from editions.localize import check_dates as date_problems
-from editions.localize import find_dates, same_date
+from editions.localize import check_weekdays, find_dates, find_weekdays, misplaced_amounts, same_date
+from editions.qa.align import LENGTH_RATIO, align, lost_places, negation_changed
+from editions.qa.names import english_place_names, unsupported_names
 from editions.qa.numbers import number_values, spelled_numbers
+from editions.qa.script import allowed_scripts, foreign_runs
 from editions.vocabulary import FindingCode
 
 if TYPE_CHECKING:
@@ -67,6 +71,14 @@ ENGINE_FIXABLE: frozenset[FindingCode] = frozenset(
         FindingCode.REPEAT_LOOP,
         FindingCode.GLOSSARY_TERM,
         FindingCode.LINK_CHANGED,
+        FindingCode.WEEKDAY_CHANGED,
+        FindingCode.WEEKDAY_MISSING,
+        FindingCode.WEEKDAY_ADDED,
+        FindingCode.TIME_OF_DAY,
+        FindingCode.SCRIPT_FOREIGN,
+        FindingCode.NAME_UNSUPPORTED,
+        FindingCode.OMISSION_CLAUSE,
+        FindingCode.NEGATION_CHANGED,
     }
 )
 
@@ -116,7 +128,14 @@ def _without_dates(text: str, lang: str) -> str:
 
     for mention in sorted(find_dates(text, lang), key=lambda m: m.start, reverse=True):
         text = text[: mention.start] + " " * (mention.end - mention.start) + text[mention.end :]
+    if lang == "vi":  # "tháng 3" is March, a month's name, not the number 3; "thứ 5" is Thursday
+        text = _VI_MONTH_RE.sub(lambda m: " " * len(m.group(0)), text)
+        for day in find_weekdays(text, lang):
+            text = text[: day.start] + " " * (day.end - day.start) + text[day.end :]
     return text
+
+
+_VI_MONTH_RE = re.compile(r"(?i)\btháng\s+(?:1[0-2]|0?[1-9])(?![\d/]|[.,]\d)")
 
 
 def _show(value: Decimal) -> str:
@@ -172,7 +191,8 @@ def check_dates(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
         if target:
             flagged.add(target)
         code = FindingCode(problem.code)
-        severity: Severity = "warning" if code == FindingCode.DATE_AMBIGUOUS_FORM else "error"
+        fixable_form = code in (FindingCode.DATE_AMBIGUOUS_FORM, FindingCode.DATE_ORDER)
+        severity: Severity = "warning" if fixable_form else "error"
         findings.append(
             _finding(
                 pair,
@@ -198,6 +218,30 @@ def check_dates(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
             )
         )
     return findings
+
+
+def check_weekdays_kept(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
+    findings = []
+    for problem in check_weekdays(pair.plain_source, pair.plain_target, ctx.source_lang, ctx.target_lang):
+        code = FindingCode(problem.code)
+        severity: Severity = "warning" if code == FindingCode.TIME_OF_DAY else "error"
+        source = (problem.source.start, problem.source.end) if problem.source else None
+        target = (problem.target.start, problem.target.end) if problem.target else None
+        findings.append(_finding(pair, code, severity, problem.message, source=source, target=target))
+    return findings
+
+
+def check_currency(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
+    return [
+        _finding(
+            pair,
+            FindingCode.CURRENCY_PLACEMENT,
+            "warning",
+            f"« {amount.raw} » puts the currency sign on the English side; write « {amount.replacement} »",
+            target=(amount.start, amount.end),
+        )
+        for amount in misplaced_amounts(pair.plain_target, ctx.target_lang)
+    ]
 
 
 # --- terms, names, links -----------------------------------------------------------------------
@@ -233,6 +277,9 @@ _CALENDAR = frozenset(
 )
 
 
+_SENTENCE_START_RE = re.compile(r"(?:^|[.!?…][\"”’»)]*\s+|[\"“«(]\s*)$")
+
+
 @lru_cache(maxsize=4096)
 def _zipf(word: str, lang: str) -> float:
     from wordfreq import zipf_frequency
@@ -243,13 +290,22 @@ def _zipf(word: str, lang: str) -> float:
 def source_names(text: str) -> list[tuple[int, int, list[str]]]:
     """Capitalised names in English text: (start, end, distinctive words), titles and calendar words off."""
     names = []
+    places = english_place_names()
     for match in _NAME_RE.finditer(text):
         words = [w for w in re.split(r"\s+", match.group(0)) if w]
         words = [w for w in words if w.strip("'’.") not in _TITLES and w not in _CALENDAR]
+        if _SENTENCE_START_RE.search(text[: match.start()]) and len(words) == 1 and words[0] not in places:
+            # "Exports fell": a sentence's first word is a name only when it is rare as a word
+            words = [w for w in words if _zipf(w.lower(), "en") < 3.0]
         distinctive = [w for w in words if w[0].isupper() and _zipf(w.lower(), "en") < 4.6]
         if distinctive:
             names.append((match.start(), match.end(), distinctive))
     return names
+
+
+def _unaccented(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("đ", "d")
 
 
 def check_names(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
@@ -258,12 +314,14 @@ def check_names(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
     covered: list[tuple[int, int]] = []
     if ctx.glossary is not None:
         covered = [(m.start, m.end) for m in ctx.glossary.matches(pair.plain_source, ctx.target_lang)]
-    target = pair.plain_target.casefold()
+    target = _unaccented(pair.plain_target)
     findings = []
     for start, end, words in source_names(pair.plain_source):
         if any(s < end and start < e for s, e in covered):
             continue  # the glossary check owns this name
-        if not any(w.casefold().strip("'’.") in target for w in words):
+        # "Kenya's" is Kenya; "Haiti" is written « Haïti », "Quang Ninh" "Quảng Ninh"
+        stems = [_unaccented(re.sub(r"['’]s$", "", w).strip("'’.")) for w in words]
+        if not any(stem in target for stem in stems if stem):
             name = pair.plain_source[start:end]
             findings.append(
                 _finding(
@@ -275,6 +333,30 @@ def check_names(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
                 )
             )
     return findings
+
+
+def check_unsupported_names(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
+    if ctx.source_lang != "en":
+        return []
+    return [
+        _finding(pair, FindingCode.NAME_UNSUPPORTED, "warning", name.message, target=(name.start, name.end))
+        for name in unsupported_names(pair.plain_source, pair.plain_target, ctx.target_lang, ctx.glossary)
+    ]
+
+
+def check_script(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
+    allowed = allowed_scripts(pair.plain_source, ctx.source_lang, ctx.target_lang)
+    target = pair.plain_target
+    return [
+        _finding(
+            pair,
+            FindingCode.SCRIPT_FOREIGN,
+            "error",
+            f"« {target[start:end]} » is in {script} script, which neither language uses here",
+            target=(start, end),
+        )
+        for start, end, script in foreign_runs(target, allowed)
+    ]
 
 
 _LINKISH_RE = re.compile(
@@ -390,6 +472,62 @@ def check_length(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
     return []
 
 
+# A sentence whose translation is shorter than this share of the expected length has likely lost a
+# clause: our human translations run 0.79–1.32 of it, clauses we dropped from them 0.38–0.91.
+SHORT_SENTENCE = 0.8
+
+
+def check_sentences(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
+    """Sentence by sentence (where the sentences align): places that left no trace, a sentence much
+    shorter than its source, and a negation added or lost."""
+    if ctx.source_lang != "en":
+        return []
+    source, target = pair.plain_source, pair.plain_target
+    expected = LENGTH_RATIO.get(ctx.target_lang, 1.1)
+    units = align(source, target)
+    findings = []
+    for unit in units:
+        src, tgt = source[slice(*unit.source)], target[slice(*unit.target)]
+        for start, end, place in lost_places(src, tgt, ctx.target_lang, ctx.glossary):
+            at = (unit.source[0] + start, unit.source[0] + end)
+            message = f"« {place} » left no trace in the translation: a clause may be missing"
+            findings.append(_finding(pair, FindingCode.OMISSION_CLAUSE, "warning", message, source=at))
+        ratio = len(tgt) / len(src) / expected if src else 1.0
+        # below 0.55 for the whole block, the length check already says "omission"
+        if len(src) >= 60 and ratio < SHORT_SENTENCE and (len(units) > 1 or ratio >= 0.55):
+            message = (
+                f"this sentence's translation is {ratio:.0%} of the expected length: a clause may be missing"
+            )
+            findings.append(
+                _finding(
+                    pair,
+                    FindingCode.OMISSION_CLAUSE,
+                    "warning",
+                    message,
+                    source=unit.source,
+                    target=unit.target,
+                )
+            )
+        changed = negation_changed(src, tgt, ctx.target_lang)
+        if changed is not None:
+            message = (
+                "the translation negates what the source does not"
+                if changed == "added"
+                else "the source's negation is missing from the translation"
+            )
+            findings.append(
+                _finding(
+                    pair,
+                    FindingCode.NEGATION_CHANGED,
+                    "warning",
+                    message,
+                    source=unit.source,
+                    target=unit.target,
+                )
+            )
+    return findings
+
+
 def check_repetition(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
     words = re.findall(r"\w+", pair.plain_target.casefold())
     # Vietnamese doubles syllables on purpose ("từ từ"); three in a row is a loop everywhere.
@@ -429,12 +567,17 @@ CHECKS: dict[str, Check] = {
     "markup": check_markup,
     "numbers": check_numbers,
     "dates": check_dates,
+    "weekdays": check_weekdays_kept,
+    "currency": check_currency,
     "glossary": check_glossary,
     "names": check_names,
+    "unsupported_names": check_unsupported_names,
+    "script": check_script,
     "links": check_links,
     "language": check_language,
     "untranslated": check_untranslated,
     "length": check_length,
+    "sentences": check_sentences,
     "repetition": check_repetition,
 }
 
