@@ -40,6 +40,9 @@ CASES = [
     ),
     ("numbers", "vi", "Prices rose 4.5%.", "Giá tăng 5,4%.", {}, "number.missing"),
     ("numbers", "fr", "Prices rose.", "Les prix ont augmenté de 7 %.", {}, "number.added"),
+    ("numbers", "fr", "After a two-day visit.", "Après une visite de deux jours.", {}, None),
+    ("numbers", "vi", "After a two-day visit.", "Sau chuyến thăm 2 ngày.", {}, None),
+    ("numbers", "fr", "After a two-day visit.", "Après une visite de trois jours.", {}, "number.missing"),
     ("dates", "fr", "On June 5, talks resumed.", "Le 5 juin, les pourparlers ont repris.", {}, None),
     ("dates", "vi", "On June 5, talks resumed.", "Ngày 5/6, các cuộc đàm phán đã nối lại.", {}, None),
     (
@@ -115,6 +118,8 @@ CASES = [
         {},
         "lang.wrong",
     ),
+    ("untranslated", "vi", "The bank sent an email.", "Ngân hàng đã gửi một email.", {}, None),
+    ("untranslated", "vi", "The bank raised rates.", "Ngân hàng bank đã tăng lãi suất.", {}, "untranslated"),
     (
         "untranslated",
         "fr",

@@ -167,9 +167,25 @@ def check_numbers(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
                     source=_span_of(value, pair.plain_source, ctx.source_lang),
                 )
             )
+    # small numbers the source spells out ("a two-day visit"): the target writes them in words or digits
+    spelled = spelled_numbers(source, ctx.source_lang)
+    for value, count in sorted(spelled.items()):
+        if value >= 2 and found_or_spelled[value] < count + wanted[value]:
+            findings.append(
+                _finding(
+                    pair,
+                    FindingCode.NUMBER_MISSING,
+                    "error",
+                    f"the number {_show(value)} (spelled out in the source) is missing or changed",
+                )
+            )
     local = number_values(target, ctx.target_lang)
     for value in sorted(local):
-        if value not in wanted and value not in number_values(target, ctx.source_lang) & wanted:
+        if (
+            value not in wanted
+            and value not in spelled
+            and value not in number_values(target, ctx.source_lang) & wanted
+        ):
             findings.append(
                 _finding(
                     pair,
@@ -403,8 +419,20 @@ def check_language(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
 _WORD_RE = re.compile(r"(?<![\w@/.])[a-z][a-z'’-]{2,}(?![\w@/])")
 
 
+# A Vietnamese syllable with its tone marks and vowel diacritics removed: onset, nucleus, final consonant.
+_VI_SYLLABLE_RE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?"
+)
+
+
+def is_vietnamese_spelling(word: str) -> bool:
+    """Whether `word` can be written as Vietnamese syllables (one, or several joined by hyphens)."""
+    return all(_VI_SYLLABLE_RE.fullmatch(_unaccented(part)) for part in word.split("-") if part)
+
+
 def check_untranslated(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
-    """Lower-case words that are common in the source language and rare in the target one."""
+    """Lower-case words that are common in the source language and rare in the target one (wordfreq), or,
+    in Vietnamese, copied from the source and impossible to spell in Vietnamese."""
     if ctx.source_lang == ctx.target_lang:
         return []
     allowed: set[str] = set()
@@ -419,7 +447,12 @@ def check_untranslated(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
             continue
         in_source = word in source_words
         gap = _zipf(word, ctx.source_lang) - _zipf(word, ctx.target_lang)
-        if (in_source and gap >= 1.0) or (_zipf(word, ctx.source_lang) >= 3.5 and gap >= 2.0):
+        # Vietnamese spelling tells its own words apart: "bank", "deal", "wheat" cannot be written in it
+        foreign_spelling = ctx.target_lang == "vi" and not is_vietnamese_spelling(word)
+        # ("email" and "internet", as common in Vietnamese text as in English, are loanwords)
+        if (in_source and (gap >= 1.0 or (foreign_spelling and gap >= 0.5))) or (
+            _zipf(word, ctx.source_lang) >= 3.5 and gap >= 2.0
+        ):
             findings.append(
                 _finding(
                     pair,
