@@ -65,6 +65,48 @@ def test_a_bad_first_attempt_is_retried_once_with_feedback(fake_engine: Any) -> 
     assert [b.retries for b in edition.blocks] == [1, 0]  # counted in a field, not read from the note
 
 
+def test_a_wrong_weekday_is_repaired_without_a_retry(fake_engine: Any) -> None:
+    def answer(request: TranslationRequest, attempt: int) -> str:
+        wrong = {"The port closed on Monday for 3 days.": "Le port a fermé mardi pendant 3 jours."}
+        return wrong.get(request.text) or FRENCH[request.text]
+
+    engine = fake_engine(answer)
+    [edition] = Pipeline(engine).translate(_with_link(), "fr")
+    assert edition.blocks[0].text == "Le port a fermé lundi pendant 3 jours."
+    assert not [r for r in engine.requests if r.feedback]  # fixed deterministically, no engine call
+    fixed = [f for f in edition.blocks[0].findings if f.fixed]
+    assert [f.code for f in fixed] == ["weekday.changed"]
+
+
+def test_best_quality_keeps_the_candidate_with_fewest_findings(fake_engine: Any) -> None:
+    def answer(request: TranslationRequest, attempt: int) -> str:
+        if request.text.startswith("The port"):
+            # greedy drops the number; the first sample invents a date; the second is right
+            return ["Le port a fermé lundi.", "Le port a fermé le 3 mai.", FRENCH[request.text]][
+                request.sample
+            ]
+        return FRENCH[request.text]
+
+    engine = fake_engine(answer)
+    pipeline = Pipeline(engine, candidates=3)
+    [edition] = pipeline.translate(_with_link(), "fr")
+    assert edition.blocks[0].text == "Le port a fermé lundi pendant 3 jours."
+    assert [r.sample for r in engine.requests if r.text.startswith("The port")] == [0, 1, 2]
+    assert edition.blocks[0].retries == 0 and edition.timings.engine_calls == 9  # 3 segments × 3
+    assert edition.provenance.decoding["candidates"] == 3
+    assert "candidates:3" in pipeline.provenance().signature()
+    assert "candidates" not in Pipeline(engine).provenance().signature()
+
+
+def test_ties_between_candidates_go_to_the_consensus(fake_engine: Any) -> None:
+    texts = ["Le port ferme.", "Le port a fermé ses portes.", "Le port a fermé ses portes aux navires."]
+    engine = fake_engine(lambda r, _: texts[r.sample])
+    article = read_article_text("Port\n\nThe port closed.", source_lang="en")
+    [edition] = Pipeline(engine, candidates=3).translate(article, "fr")
+    # no candidate has a finding the others lack; the two that agree most win, the earlier first
+    assert edition.blocks[0].text in texts[1:]
+
+
 def test_lost_link_is_put_back_around_its_translated_words(fake_engine: Any) -> None:
     def answer(request: TranslationRequest, attempt: int) -> str:
         if request.text == "the notice":

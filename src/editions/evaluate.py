@@ -206,17 +206,16 @@ class SystemRun:
 Translator = Callable[[Sequence[str], str, str], dict[str, Any]]
 
 
-def _pipeline_translator(engine: Engine) -> tuple[Translator, str]:
+def _pipeline_translator(engine: Engine, candidates: int = 1) -> tuple[Translator, str]:
     from editions.pipeline import Pipeline
 
-    pipeline = Pipeline(engine)
+    pipeline = Pipeline(engine, candidates=candidates)
 
     def translate(lines: Sequence[str], source_lang: str, target_lang: str) -> dict[str, Any]:
         return _translate_doc_pipeline(pipeline, lines, source_lang, target_lang)
 
-    # what the editions' own provenance says: the engine's, plus the glossary the pipeline enforces
-    provenance = engine.provenance.model_copy(update={"glossary_version": pipeline.glossary.version})
-    return translate, provenance.signature()
+    # what the editions' own provenance says: the engine's, plus what the pipeline adds (the glossary)
+    return translate, pipeline.provenance().signature()
 
 
 def _translate_doc_pipeline(
@@ -273,13 +272,6 @@ def _translate_doc_raw(
     }
 
 
-# Each system: a translator for one unit of lines, and the provenance signature that keys its cache.
-_TRANSLATORS: dict[System, Callable[[Engine], tuple[Translator, str]]] = {
-    "pipeline": _pipeline_translator,
-    "raw": _raw_translator,
-}
-
-
 def run_system(
     system: System,
     engine: Engine,
@@ -288,13 +280,19 @@ def run_system(
     target_lang: str,
     cache: TranslationCache,
     progress: Progress | None = None,
+    quality: str = "fast",
 ) -> SystemRun:
     """Translate every document of the test set (or take it from the cache), in order.
 
     The pipeline's cache records are per document; the baseline's per line (a "document" of one line),
     since it has no context to keep.
     """
-    translate, signature = _TRANSLATORS[system](engine)
+    from editions.pipeline import QUALITY_CANDIDATES
+
+    if system == "pipeline":
+        translate, signature = _pipeline_translator(engine, QUALITY_CANDIDATES[quality])
+    else:
+        translate, signature = _raw_translator(engine)
     run = SystemRun(system, signature)
     units = test_set.documents() if system == "pipeline" else [[i] for i in range(len(test_set.sources))]
     for n, indices in enumerate(units):
@@ -447,6 +445,7 @@ def evaluate(
     source_lang: str,
     target_lang: str,
     baseline: Literal["raw"] | None = None,
+    quality: str = "fast",
     out: Path | None = None,
     command: str = "",
     progress: Progress | None = None,
@@ -458,7 +457,7 @@ def evaluate(
     systems: list[System] = ["pipeline", *([baseline] if baseline else [])]
     reports = {}
     for system in systems:
-        run = run_system(system, engine, test_set, source_lang, target_lang, cache, progress)
+        run = run_system(system, engine, test_set, source_lang, target_lang, cache, progress, quality)
         reports[system] = system_report(run, test_set, files, source_lang, target_lang)
     report = reports["pipeline"]
     report |= {

@@ -17,6 +17,7 @@ from editions.document import (
     Block,
     Edition,
     EditionBlock,
+    Provenance,
     QaFinding,
     Timings,
     markup_problems,
@@ -30,7 +31,10 @@ from editions.memory import MemoryKey, SegmentMemory, with_contexts
 from editions.qa import ENGINE_FIXABLE, BlockPair, QaContext, check_block, repair_block, repair_markup
 from editions.segment import Segment, segments
 
-ProgressCallback = Callable[[str, int, int], None]  # (target language, segments done, segments total)
+ProgressCallback = Callable[[str, int, int], None]
+
+# `--quality`: how many candidates each block gets (greedy, then sampled); "best" costs ~3× engine time.
+QUALITY_CANDIDATES = {"fast": 1, "best": 3}  # (target language, segments done, segments total)
 
 
 @dataclass
@@ -60,6 +64,12 @@ def _score(findings: list[QaFinding]) -> tuple[int, int]:
     return errors, sum(f.severity == "warning" for f in findings)
 
 
+def _chrf(hypothesis: str, reference: str) -> float:
+    from sacrebleu.metrics.chrf import CHRF
+
+    return float(CHRF(word_order=2).sentence_score(hypothesis, [reference]).score)
+
+
 def _feedback(findings: list[QaFinding]) -> list[str]:
     return [f.message for f in findings if f.code in ENGINE_FIXABLE and f.severity != "info"]
 
@@ -85,8 +95,10 @@ class Pipeline:
         retries: int = 1,
         repair: bool = True,
         memory: SegmentMemory | None = None,
+        candidates: int = 1,
     ) -> None:
         self.engine = engine
+        self.candidates = max(1, candidates)
         self.memory = memory
         self.glossary = glossary if glossary is not None else Glossary.starter()
         self.context_chars = context_chars
@@ -148,11 +160,16 @@ class Pipeline:
             engine_calls=len(results),
             memory_hits=hits,
         )
-        return _assemble(article, source_lang, target_lang, done, self.engine, self.glossary, timings)
+        return _assemble(article, source_lang, target_lang, done, self.provenance(), timings)
+
+    def provenance(self) -> Provenance:
+        """The engine's provenance, plus what the pipeline adds: the glossary, and candidates if > 1."""
+        provenance = self.engine.provenance
+        decoding = provenance.decoding | ({"candidates": self.candidates} if self.candidates > 1 else {})
+        return provenance.model_copy(update={"glossary_version": self.glossary.version, "decoding": decoding})
 
     def _signature(self) -> str:
-        provenance = self.engine.provenance.model_copy(update={"glossary_version": self.glossary.version})
-        return provenance.signature()
+        return self.provenance().signature()
 
     def _recalled(self, segment: Segment, text: str, source_lang: str, target_lang: str) -> _Outcome:
         """A memory hit, checked like fresh output (the checks may have changed since it was stored)."""
@@ -177,6 +194,10 @@ class Pipeline:
         # deterministic repairs come first: what they fix (a weekday, a date's order) needs no retry
         best, fixed = self._repaired(segment, results[0].text, ctx)
         findings = check_block(BlockPair(segment.id, segment.text, best, segment.marks), ctx)
+        if self.candidates > 1:  # `--quality best`: sampled candidates, the fewest findings kept
+            samples = [replace(request, sample=n) for n in range(1, self.candidates)]
+            results += self.engine.translate_batch(samples)
+            best, fixed, findings = self._choose(segment, [r.text for r in results], ctx)
         for _ in range(self.retries):
             problems = _feedback(findings)
             if not problems:
@@ -187,7 +208,7 @@ class Pipeline:
             retry_findings = check_block(BlockPair(segment.id, segment.text, retry_text, segment.marks), ctx)
             if _score(retry_findings) < _score(findings):
                 best, findings, fixed = retry_text, retry_findings, retry_fixed
-        retries = len(results) - 1
+        retries = len(results) - self.candidates
         notes = []
         if retries:
             left = "; ".join(_feedback(findings))
@@ -204,6 +225,24 @@ class Pipeline:
         best, fixed_after_markup = self._repaired(segment, best, ctx)
         findings = check_block(BlockPair(segment.id, segment.text, best, segment.marks), ctx)
         return _Outcome(best, notes, results, fixed + fixed_after_markup + findings, retries)
+
+    def _choose(
+        self, segment: Segment, texts: list[str], ctx: QaContext
+    ) -> tuple[str, list[QaFinding], list[QaFinding]]:
+        """The candidate with the fewest QA findings (errors first); ties go to the one closest to the
+        others (minimum Bayes risk on chrF), the greedy one first among equals."""
+        scored = []
+        for text in texts:
+            repaired, fixed = self._repaired(segment, text, ctx)
+            findings = check_block(BlockPair(segment.id, segment.text, repaired, segment.marks), ctx)
+            scored.append((repaired, fixed, findings))
+        plain = [plain_text(text) for text, _, _ in scored]
+        consensus = [
+            sum(_chrf(hyp, other) for j, other in enumerate(plain) if j != i) for i, hyp in enumerate(plain)
+        ]
+        order = sorted(range(len(scored)), key=lambda i: (_score(scored[i][2]), -consensus[i], i))
+        text, fixed, findings = scored[order[0]]
+        return text, fixed, findings
 
     def _repaired(self, segment: Segment, text: str, ctx: QaContext) -> tuple[str, list[QaFinding]]:
         if not self.repair or not text.strip():
@@ -230,8 +269,7 @@ def _assemble(
     source_lang: str,
     target_lang: str,
     done: dict[str, _Outcome],
-    engine: Engine,
-    glossary: Glossary,
+    provenance: Provenance,
     timings: Timings,
 ) -> Edition:
     def text_of(segment_id: str) -> str | None:
@@ -265,6 +303,6 @@ def _assemble(
         findings=[
             f for key in ("headline", "standfirst", "dateline") if key in done for f in done[key].findings
         ],
-        provenance=engine.provenance.model_copy(update={"glossary_version": glossary.version}),
+        provenance=provenance,
         timings=timings,
     )

@@ -3,6 +3,7 @@ its own options; and `parallel_requests`, which decides how many requests run si
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Sequence
@@ -21,6 +22,7 @@ from editions.engines import (
     known_engines,
     register_engine,
 )
+from editions.engines.base import SAMPLE_TEMPERATURE
 from editions.engines.openai import OpenAIEngine
 from editions.errors import UnknownEngineError, UsageError
 from editions.ingest import read_article_text
@@ -155,3 +157,24 @@ def test_the_openai_engine_sends_at_most_concurrency_requests_at_once() -> None:
         results = engine.translate_batch([TranslationRequest(f"Hello {n}.", "en", "fr") for n in range(6)])
     assert [r.text for r in results] == ["Bonjour."] * 6
     assert gauge.most == 2
+
+
+def test_a_sampled_candidate_asks_for_sampling_with_its_own_seed() -> None:
+    """MockTransport records what the engine sends (a real server does not echo its decoding options);
+    `--quality best` relies on candidate n being sampled at SAMPLE_TEMPERATURE with seed + n."""
+    sent: list[dict[str, object]] = []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/models"):
+            return httpx.Response(200, json={"data": [{"id": "m"}]})
+        sent.append(json.loads(request.content))
+        return httpx.Response(200, json={"choices": [{"message": {"content": "Bonjour."}}]})
+
+    options = engine_options("openai", base_url="http://127.0.0.1:9/v1")
+    with OpenAIEngine(options, transport=httpx.MockTransport(server)) as engine:
+        engine.translate_batch([TranslationRequest("Hello.", "en", "fr", sample=n) for n in range(3)])
+    assert [(p["temperature"], p["seed"]) for p in sent] == [
+        (0.0, options.seed),
+        (SAMPLE_TEMPERATURE, options.seed + 1),
+        (SAMPLE_TEMPERATURE, options.seed + 2),
+    ]

@@ -44,6 +44,12 @@ class TranslationRequest:
     # The target language's house style for names, dates and numbers, one line (`localize.style_guide`),
     # put in by the pipeline: the engines know nothing of localization.
     style: str = ""
+    # 0: the engine's own decoding (greedy by default); n >= 1: the n-th sampled candidate, decoded at
+    # SAMPLE_TEMPERATURE with the engine's seed + n (so candidates are reproducible).
+    sample: int = 0
+
+
+SAMPLE_TEMPERATURE = 0.7
 
 
 @dataclass

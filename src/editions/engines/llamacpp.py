@@ -12,7 +12,13 @@ from pydantic import Field
 
 from editions import __version__
 from editions.document import Provenance
-from editions.engines.base import Engine, EngineOptions, TranslationRequest, TranslationResult
+from editions.engines.base import (
+    SAMPLE_TEMPERATURE,
+    Engine,
+    EngineOptions,
+    TranslationRequest,
+    TranslationResult,
+)
 from editions.engines.models import ResolvedModel, resolve_model
 from editions.engines.prompt import (
     PROMPT_VERSION,
@@ -137,11 +143,12 @@ class LlamaCppEngine(Engine):
         prompt, stop = self._format(messages)
         started = time.perf_counter()
         try:
+            sampled = request.sample > 0
             reply = self._llm.create_completion(
                 prompt + prefill,
-                temperature=self.options.temperature,
-                top_k=self._top_k,
-                seed=self.options.seed,
+                temperature=SAMPLE_TEMPERATURE if sampled else self.options.temperature,
+                top_k=40 if sampled else self._top_k,
+                seed=self.options.seed + request.sample,
                 max_tokens=max_new_tokens(request),
                 repeat_penalty=1.0,
                 stop=[*STOP, *stop],

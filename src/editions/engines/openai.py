@@ -12,7 +12,13 @@ from pydantic import Field
 
 from editions import __version__
 from editions.document import Provenance
-from editions.engines.base import Engine, EngineOptions, TranslationRequest, TranslationResult
+from editions.engines.base import (
+    SAMPLE_TEMPERATURE,
+    Engine,
+    EngineOptions,
+    TranslationRequest,
+    TranslationResult,
+)
 from editions.engines.prompt import PROMPT_VERSION, chat_messages, clean_reply, max_new_tokens
 from editions.errors import EngineError, UsageError
 from editions.settings import settings
@@ -98,17 +104,17 @@ class OpenAIEngine(Engine):
             return list(pool.map(self._translate_one, requests))
 
     def _translate_one(self, request: TranslationRequest) -> TranslationResult:
-        result = self.raw_chat(chat_messages(request), max_new_tokens(request))
+        result = self.raw_chat(chat_messages(request), max_new_tokens(request), sample=request.sample)
         result.text = clean_reply(result.raw, request.text)
         return result
 
-    def raw_chat(self, messages: list[dict[str, str]], max_tokens: int) -> TranslationResult:
+    def raw_chat(self, messages: list[dict[str, str]], max_tokens: int, sample: int = 0) -> TranslationResult:
         """One chat completion, reply as given (`text` = `raw`); the baseline of `editions eval`."""
         payload = {
             "model": self.model_name,
             "messages": messages,
-            "temperature": self.options.temperature,
-            "seed": self.options.seed,
+            "temperature": SAMPLE_TEMPERATURE if sample else self.options.temperature,
+            "seed": self.options.seed + sample,
             "max_tokens": max_tokens,
         }
         started = time.perf_counter()
