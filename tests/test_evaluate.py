@@ -18,7 +18,7 @@ import pytest
 from editions.cli import main
 from editions.engines.base import Engine
 from editions.errors import InputError, UsageError
-from editions.evaluate import EvalFiles, EvalSet, cache_path, evaluate, load_test_set
+from editions.evaluate import EvalFiles, EvalSet, cache_path, count_facts, evaluate, load_test_set
 
 # Our own sentences: (docid, origlang, English, French).
 LINES = [
@@ -213,3 +213,13 @@ def test_eval_command_on_three_flores_sentences(tmp_path: Path, default_model_pa
         assert all(example["hyp"].strip() for example in system["examples"])
     assert report["command"].startswith("editions eval --src ")
     assert "chrF++" in done.stdout
+
+
+def test_the_fact_rate_counts_weekdays_kept_and_lost() -> None:
+    sources = ["The port reopened on Thursday after 3 days.", "Talks resume on Monday."]
+    kept = ["Le port a rouvert jeudi après 3 jours.", "Les pourparlers reprennent lundi."]
+    changed = ["Le port a rouvert mercredi après 3 jours.", "Les pourparlers reprennent aujourd'hui."]
+    good, bad = count_facts(sources, kept, "en", "fr"), count_facts(sources, changed, "en", "fr")
+    assert (good.weekdays_carried, good.weekdays_total) == (2, 2)
+    assert (bad.weekdays_carried, bad.weekdays_total) == (0, 2)
+    assert bad.numbers_carried == bad.numbers_total == 1
