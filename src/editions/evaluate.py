@@ -34,8 +34,15 @@ from editions.engines.base import Engine, TranslationRequest
 from editions.engines.prompt import max_new_tokens
 from editions.errors import InputError, UsageError
 from editions.languages import get_language
-from editions.localize import DateMention, check_dates, check_weekdays, find_dates, find_weekdays
-from editions.qa.numbers import missing_numbers, number_values
+from editions.localize import DateMention, check_dates, check_weekdays, find_dates, find_weekdays, same_date
+from editions.qa.numbers import (
+    clock_times,
+    matched_times,
+    missing_numbers,
+    missing_times,
+    number_values,
+    without_times,
+)
 
 if TYPE_CHECKING:
     from editions.pipeline import Pipeline
@@ -332,6 +339,12 @@ def _blank(text: str, mentions: Sequence[DateMention]) -> str:
     return text
 
 
+def _blank_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
 def count_facts(
     sources: Sequence[str], hypotheses: Sequence[str], source_lang: str, target_lang: str
 ) -> FactCount:
@@ -346,7 +359,7 @@ def count_facts(
         lost = {
             (p.source.start, p.source.end)
             for p in check_dates(source, hyp, source_lang, target_lang)
-            if p.code != "date.ambiguous_form" and p.source is not None
+            if p.code not in ("date.ambiguous_form", "date.order") and p.source is not None
         }
         count.dates_total += len(source_dates)
         count.dates_carried += sum((m.start, m.end) not in lost for m in source_dates)
@@ -357,7 +370,16 @@ def count_facts(
         )
         count.weekdays_total += len(weekdays)
         count.weekdays_carried += len(weekdays) - min(wrong, len(weekdays))
-        source, hyp = _blank(source, source_dates), _blank(hyp, find_dates(hyp, target_lang))
+        # a clock time is one number fact: "11:00" is carried by « 11 heures »
+        times = len(clock_times(source, source_lang))
+        count.numbers_total += times
+        count.numbers_carried += times - len(missing_times(source, hyp, source_lang, target_lang))
+        # only the target's dates and times that stand for the source's are blanked: the numbers of a date
+        # the source wrote another way ("Novemeber 26, 2008", "May of 1969") still count as carried
+        hyp_dates = [d for d in find_dates(hyp, target_lang) if any(same_date(d, s) for s in source_dates)]
+        source, hyp = _blank(source, source_dates), _blank(hyp, hyp_dates)
+        hyp = _blank_spans(hyp, matched_times(source, hyp, source_lang, target_lang))
+        source = without_times(source, source_lang)
         wanted = number_values(source, source_lang)
         missing = missing_numbers(source, hyp, source_lang, target_lang)
         count.numbers_total += sum(wanted.values())

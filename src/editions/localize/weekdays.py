@@ -19,6 +19,7 @@ from typing import Literal
 from babel import dates as babel_dates
 
 from editions.languages import get_language
+from editions.localize.dates import find_dates, same_date
 from editions.localize.spans import replace_spans
 
 # Relative days: what a weekday must not turn into.
@@ -236,14 +237,50 @@ def check_weekdays(source: str, target: str, source_lang: str, target_lang: str)
 
 
 def fix_weekdays(source: str, target: str, source_lang: str, target_lang: str) -> tuple[str, list[str]]:
-    """Rewrite the one wrong weekday when one source weekday maps to one target weekday."""
+    """Rewrite the one wrong weekday when one source weekday maps to one target weekday; or, when the one
+    weekday the target lost became the one date the source never gave ("On Monday" → « Le 1er janvier »,
+    "ngày 4/4/2023"), write the weekday in that date's place."""
     edits = []
     messages = []
-    for problem in _assess(source, target, source_lang, target_lang):
+    problems = _assess(source, target, source_lang, target_lang)
+    for problem in problems:
         wrong, new = problem.target, problem.replacement
         if problem.code != "weekday.changed" or wrong is None or new is None or new == wrong.raw:
             continue
         edits.append((wrong.start, wrong.end, new))
         said = f" (source « {problem.source.raw} »)" if problem.source else ""
         messages.append(f"weekday « {wrong.raw} » → « {new} »{said}")
+    lost = [p for p in problems if p.code in ("weekday.missing", "weekday.changed")]
+    if not edits and len(lost) == 1 and lost[0].code == "weekday.missing" and lost[0].source is not None:
+        invented = _invented_date(source, target, source_lang, target_lang, lost[0].source.day or 0)
+        if invented is not None:
+            start, end, new = invented
+            edits.append(invented)
+            messages.append(
+                f"date « {target[start:end]} » → « {new} » (source « {lost[0].source.raw} », no date)"
+            )
     return replace_spans(target, edits), messages
+
+
+def _invented_date(
+    source: str, target: str, source_lang: str, target_lang: str, day: int
+) -> tuple[int, int, str] | None:
+    """The span of the one target date the source does not give, and the weekday to write there."""
+    code = get_language(target_lang).code
+    given = find_dates(source, source_lang)
+    invented = [d for d in find_dates(target, code) if not any(same_date(d, g) for g in given)]
+    if len(invented) != 1:
+        return None
+    start, end = invented[0].start, invented[0].end
+    capital = target[start : start + 1].isupper()
+    if code == "fr":
+        article = re.search(r"(?i)(?<!\w)le\s+$", target[:start])
+        if article is not None:
+            start, capital = article.start(), target[article.start()].isupper()
+    wide = str(babel_dates.get_day_names("wide", locale=code)[day])
+    if code == "vi":
+        word = "Chủ nhật" if day == 6 else f"thứ {wide.split()[-1].capitalize()}"
+        new = f"Hôm {word}" if capital else word
+    else:
+        new = wide.capitalize() if capital else wide.lower()
+    return start, end, new

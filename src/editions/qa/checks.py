@@ -21,7 +21,7 @@ from editions.localize import check_dates as date_problems
 from editions.localize import check_weekdays, find_dates, find_weekdays, misplaced_amounts, same_date
 from editions.qa.align import LENGTH_RATIO, align, lost_places, negation_changed
 from editions.qa.names import english_place_names, unsupported_names
-from editions.qa.numbers import number_values, spelled_numbers
+from editions.qa.numbers import missing_times, number_values, spelled_numbers, without_times
 from editions.qa.script import allowed_scripts, foreign_runs
 from editions.vocabulary import FindingCode
 
@@ -150,8 +150,8 @@ def _span_of(value: Decimal, text: str, lang: str) -> tuple[int, int] | None:
 
 
 def check_numbers(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
-    source = _without_dates(pair.plain_source, ctx.source_lang)
-    target = _without_dates(pair.plain_target, ctx.target_lang)
+    source = without_times(_without_dates(pair.plain_source, ctx.source_lang), ctx.source_lang)
+    target = without_times(_without_dates(pair.plain_target, ctx.target_lang), ctx.target_lang)
     wanted = number_values(source, ctx.source_lang)
     found = number_values(target, ctx.target_lang) | number_values(target, ctx.source_lang)
     found_or_spelled = found + spelled_numbers(target, ctx.target_lang)
@@ -167,6 +167,9 @@ def check_numbers(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
                     source=_span_of(value, pair.plain_source, ctx.source_lang),
                 )
             )
+    for time in missing_times(pair.plain_source, pair.plain_target, ctx.source_lang, ctx.target_lang):
+        message = f"the time {time} is missing or changed in the translation"
+        findings.append(_finding(pair, FindingCode.NUMBER_MISSING, "error", message))
     # small numbers the source spells out ("a two-day visit"): the target writes them in words or digits
     spelled = spelled_numbers(source, ctx.source_lang)
     for value, count in sorted(spelled.items()):

@@ -94,3 +94,73 @@ def missing_numbers(source: str, target: str, source_lang: str, target_lang: str
     found += spelled_numbers(target, target_lang)
     wanted = number_values(source, source_lang)
     return sorted(value for value, count in wanted.items() if found[value] < count)
+
+
+# --- clock times: "11:00", "3 p.m." ↔ « 11 h », « 15 heures » ↔ "11 giờ" ---------------------------------
+
+_ANY_TIME = r"(?<![\d:.,])(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?![\d:])"
+_TIME_PATTERNS: dict[str, tuple[str, ...]] = {
+    "en": (
+        _ANY_TIME + r"(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?",
+        r"(?<![\d:.,])(?P<h>1[0-2]|0?\d)\s*(?P<ap>[ap])\.?\s?m\b\.?",
+    ),
+    "fr": (r"(?<![\d:.,])(?P<h>[01]?\d|2[0-3])\s?(?:h|heures?)(?:\s?(?P<m>[0-5]\d))?(?!\w)", _ANY_TIME),
+    "vi": (
+        r"(?<![\d:.,])(?P<h>[01]?\d|2[0-3])\s?(?:giờ|h)(?:\s?(?P<m>[0-5]\d)(?:\s?phút)?)?(?!\w)",
+        _ANY_TIME,
+    ),
+}
+
+
+def clock_times(text: str, lang: str) -> list[tuple[int, int, int, int]]:
+    """Clock times written in `text`: (start, end, hour 0-23, minute); "3 p.m." is 15:00."""
+    found: list[tuple[int, int, int, int]] = []
+    for pattern in _TIME_PATTERNS.get(lang, (_ANY_TIME,)):
+        for match in re.finditer(pattern, text, re.IGNORECASE):
+            if any(s < match.end() and match.start() < e for s, e, _, _ in found):
+                continue
+            hour, minute = int(match.group("h")), int(match.groupdict().get("m") or 0)
+            meridiem = (match.groupdict().get("ap") or "").lower()
+            if meridiem == "p" and hour < 12:
+                hour += 12
+            elif meridiem == "a" and hour == 12:
+                hour = 0
+            found.append((match.start(), match.end(), hour, minute))
+    return sorted(found)
+
+
+def same_time(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Same minute, the hour read on a 12- or 24-hour clock ("11:00" may be written « 23 h »)."""
+    return a[1] == b[1] and a[0] % 12 == b[0] % 12
+
+
+def without_times(text: str, lang: str) -> str:
+    for start, end, _, _ in reversed(clock_times(text, lang)):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
+def missing_times(source: str, target: str, source_lang: str, target_lang: str) -> list[str]:
+    """Source clock times (as written) that the target does not give, in its form or the source's."""
+    found = [(h, m) for _, _, h, m in clock_times(target, target_lang) + clock_times(target, source_lang)]
+    missing = []
+    for start, end, hour, minute in clock_times(source, source_lang):
+        match = next((t for t in found if same_time(t, (hour, minute))), None)
+        if match is None:
+            missing.append(source[start:end])
+        else:
+            found.remove(match)
+    return missing
+
+
+def matched_times(source: str, target: str, source_lang: str, target_lang: str) -> list[tuple[int, int]]:
+    """Spans of the target's clock times that stand for one of the source's (« 2 heures » stays a
+    duration when the source has no 2 o'clock)."""
+    wanted = [(h, m) for _, _, h, m in clock_times(source, source_lang)]
+    spans: list[tuple[int, int]] = []
+    for start, end, hour, minute in clock_times(target, target_lang) + clock_times(target, source_lang):
+        match = next((w for w in wanted if same_time(w, (hour, minute))), None)
+        if match is not None and not any(s < end and start < e for s, e in spans):
+            wanted.remove(match)
+            spans.append((start, end))
+    return spans
