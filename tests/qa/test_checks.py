@@ -179,6 +179,8 @@ CASES = [
     ("weekdays", "vi", "The port reopened on Thursday.", "Cảng mở cửa trở lại vào thứ Năm.", {}, None),
     ("weekdays", "vi", "The port reopened on Thursday.", "Cảng mở cửa trở lại vào thứ 5.", {}, None),
     ("weekdays", "vi", "It was the second round.", "Đó là vòng thứ hai.", {}, None),
+    ("weekdays", "vi", "On Monday, scientists spoke.", "Thứ hai, các nhà khoa học phát biểu.", {}, None),
+    ("weekdays", "vi", "Second, the plan is costly.", "Thứ hai là kế hoạch tốn kém.", {}, None),
     (
         "weekdays",
         "vi",

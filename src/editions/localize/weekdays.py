@@ -74,8 +74,8 @@ def _pattern(code: str) -> re.Pattern[str]:
     times = "|".join(sorted(map(re.escape, _TIMES.get(code, {})), key=len, reverse=True))
     relative = "|".join(sorted(map(re.escape, _RELATIVE.get(code, ())), key=len, reverse=True))
     if code == "vi":
-        capital = r"thứ\s+(?:Hai|Ba|Tư|Năm|Sáu|Bảy|[2-7])|Chủ\s+[Nn]hật|chủ\s+nhật|CN"
-        lower = r"thứ\s+(?:hai|ba|tư|năm|sáu|bảy)"
+        capital = r"[Tt]hứ\s+(?:Hai|Ba|Tư|Năm|Sáu|Bảy|[2-7])|Chủ\s+[Nn]hật|chủ\s+nhật|CN"
+        lower = r"[Tt]hứ\s+(?:hai|ba|tư|năm|sáu|bảy)"
         day = rf"(?:{capital}|{lower})(?!\w)"
         timed = rf"(?:(?P<time>{times})\s+(?:ngày\s+|hôm\s+)?)?(?P<day>{day})"
     else:
@@ -91,10 +91,14 @@ def _pattern(code: str) -> re.Pattern[str]:
 
 
 def _vi_day_context(text: str, match: re.Match[str]) -> bool:
-    """A lower-case "thứ hai" is a day after "hôm", "vào", … or before a date ("thứ hai (5/6)")."""
+    """A lower-case "thứ hai" is a day after "hôm", "vào", … or before a date ("thứ hai (5/6)"), or
+    opening a sentence before a comma ("Thứ hai, các nhà khoa học …": on Monday)."""
     before = text[max(0, match.start("day") - 12) : match.start("day")]
     after = text[match.end() : match.end() + 8]
-    return bool(_VI_DAY_INTRO.search(before) or re.match(r"\s*[(,]?\s*(?:ngày\s*)?\d{1,2}/\d", after))
+    opening = re.search(r"(?:^|[.!?…]\s+)$", text[: match.start("day")]) and after.startswith(",")
+    return bool(
+        _VI_DAY_INTRO.search(before) or opening or re.match(r"\s*[(,]?\s*(?:ngày\s*)?\d{1,2}/\d", after)
+    )
 
 
 def _day_of(raw: str, code: str) -> int:
@@ -124,8 +128,8 @@ def find_weekdays(text: str, lang: str) -> list[WeekdayMention]:
         raw_day = match.group("day")
         if (
             code == "vi"
-            and raw_day.startswith("thứ ")
-            and raw_day.islower()
+            and raw_day.lower().startswith("thứ ")
+            and raw_day.split()[-1].islower()
             and not _vi_day_context(text, match)
         ):
             continue  # "lần thứ hai": the second time
