@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from editions import __version__
-from editions.cli_options import engine_flags
+from editions.cli_options import engine_flags, quality_flag
 from editions.document import Edition
 from editions.errors import EditionsError, UsageError
 from editions.glossary import Glossary
@@ -55,13 +55,7 @@ def cli() -> None:
 @click.option("--max-bytes", type=int, default=None, help="Refuse articles larger than this (default 2 MB).")
 @click.option("--glossary", "glossary_path", default=None, help="Your glossary (CSV or TBX); overrides ours.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-@click.option(
-    "--quality",
-    type=click.Choice(["fast", "best"]),
-    default="fast",
-    show_default=True,
-    help="best: 3 candidates per block (greedy + 2 sampled), the fewest QA findings kept; ~3× engine time.",
-)
+@quality_flag
 @engine_flags
 def translate(
     source: str,
@@ -269,13 +263,7 @@ _PATH = click.Path(path_type=Path, dir_okay=False)
     default=None,
     help="Also translate each line with a plain one-sentence prompt and no pipeline, to compare.",
 )
-@click.option(
-    "--quality",
-    type=click.Choice(["fast", "best"]),
-    default="fast",
-    show_default=True,
-    help="best: 3 candidates per block (greedy + 2 sampled), the fewest QA findings kept; ~3× engine time.",
-)
+@quality_flag
 @engine_flags
 def eval_command(
     src: Path,

@@ -32,3 +32,13 @@ def engine_flags(command: _Command) -> _Command:
     for option in reversed(options):
         command = option(command)
     return command
+
+
+# `--quality`, shared by `translate` and `eval`: the pipeline's QUALITY_CANDIDATES says what each costs.
+quality_flag = click.option(
+    "--quality",
+    type=click.Choice(["fast", "best"]),
+    default="fast",
+    show_default=True,
+    help="best: 3 candidates per block (greedy + 2 sampled), the fewest QA findings kept; ~3× engine time.",
+)

@@ -35,6 +35,7 @@ from editions.engines.prompt import max_new_tokens
 from editions.errors import InputError, UsageError
 from editions.languages import get_language
 from editions.localize import DateMention, check_dates, check_weekdays, find_dates, find_weekdays, same_date
+from editions.localize.spans import replace_spans
 from editions.qa.numbers import (
     clock_times,
     matched_times,
@@ -333,16 +334,12 @@ class FactCount:
     weekdays_carried: int = 0
 
 
-def _blank(text: str, mentions: Sequence[DateMention]) -> str:
-    for m in sorted(mentions, key=lambda m: m.start, reverse=True):
-        text = text[: m.start] + " " * (m.end - m.start) + text[m.end :]
-    return text
-
-
 def _blank_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
-    for start, end in sorted(spans, reverse=True):
-        text = text[:start] + " " * (end - start) + text[end:]
-    return text
+    return replace_spans(text, ((start, end, " " * (end - start)) for start, end in spans))
+
+
+def _blank(text: str, mentions: Sequence[DateMention]) -> str:
+    return _blank_spans(text, [(m.start, m.end) for m in mentions])
 
 
 def count_facts(

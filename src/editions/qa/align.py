@@ -9,18 +9,15 @@ added or lost ("Ignore …" → "Đừng bỏ qua …", "Do not ignore").
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
 from editions.glossary import Glossary
 from editions.languages import get_language
 from editions.qa.names import gazetteer
+from editions.qa.text import unaccented
 
 _SENTENCE_RE = re.compile(r"[^.!?…]+(?:[.!?…]+[»”\"')\]]*|$)")
-
-# Typical length of a translation relative to English, in characters (as in the length check).
-LENGTH_RATIO = {"fr": 1.15, "vi": 1.05, "es": 1.15, "de": 1.2, "pt": 1.1, "it": 1.15}
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -56,11 +53,6 @@ def align(source: str, target: str) -> list[Unit]:
 # --- places that left no trace --------------------------------------------------------------------
 
 
-def _strip(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("đ", "d")
-
-
 @cache
 def _places(lang: str) -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
     """English place names (countries, cities, seas) → the target language's forms of them."""
@@ -76,10 +68,10 @@ def _places(lang: str) -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
 
 def _leaves_trace(name: str, forms: tuple[str, ...], target: str) -> bool:
     """The target writes the place in a form of it, or a word sharing its first letters (« chinois »)."""
-    words = {_strip(w) for w in re.findall(r"\w+", target)}
-    stripped = _strip(target)
+    words = {unaccented(w) for w in re.findall(r"\w+", target)}
+    stripped = unaccented(target)
     for form in (name, *forms):
-        key = _strip(form)
+        key = unaccented(form)
         if key in stripped:
             return True
         first = key.split()[0]

@@ -8,21 +8,20 @@ feedback) is `ENGINE_FIXABLE`; deterministic fixes live in `editions.qa.repair`.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from editions.document import Mark, QaFinding, Severity, markup_problems, plain_text
 from editions.langid import detect_language
 from editions.localize import check_dates as date_problems
 from editions.localize import check_weekdays, find_dates, find_weekdays, misplaced_amounts, same_date
-from editions.qa.align import LENGTH_RATIO, align, lost_places, negation_changed
+from editions.qa.align import align, lost_places, negation_changed
 from editions.qa.names import english_place_names, unsupported_names
 from editions.qa.numbers import missing_times, number_values, spelled_numbers, without_times
 from editions.qa.script import allowed_scripts, foreign_runs
+from editions.qa.text import LENGTH_RATIO, unaccented, zipf
 from editions.vocabulary import FindingCode
 
 if TYPE_CHECKING:
@@ -299,13 +298,6 @@ _CALENDAR = frozenset(
 _SENTENCE_START_RE = re.compile(r"(?:^|[.!?…][\"”’»)]*\s+|[\"“«(]\s*)$")
 
 
-@lru_cache(maxsize=4096)
-def _zipf(word: str, lang: str) -> float:
-    from wordfreq import zipf_frequency
-
-    return float(zipf_frequency(word, lang))
-
-
 def source_names(text: str) -> list[tuple[int, int, list[str]]]:
     """Capitalised names in English text: (start, end, distinctive words), titles and calendar words off."""
     names = []
@@ -315,16 +307,11 @@ def source_names(text: str) -> list[tuple[int, int, list[str]]]:
         words = [w for w in words if w.strip("'’.") not in _TITLES and w not in _CALENDAR]
         if _SENTENCE_START_RE.search(text[: match.start()]) and len(words) == 1 and words[0] not in places:
             # "Exports fell": a sentence's first word is a name only when it is rare as a word
-            words = [w for w in words if _zipf(w.lower(), "en") < 3.0]
-        distinctive = [w for w in words if w[0].isupper() and _zipf(w.lower(), "en") < 4.6]
+            words = [w for w in words if zipf(w.lower(), "en") < 3.0]
+        distinctive = [w for w in words if w[0].isupper() and zipf(w.lower(), "en") < 4.6]
         if distinctive:
             names.append((match.start(), match.end(), distinctive))
     return names
-
-
-def _unaccented(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("đ", "d")
 
 
 def check_names(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
@@ -333,13 +320,13 @@ def check_names(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
     covered: list[tuple[int, int]] = []
     if ctx.glossary is not None:
         covered = [(m.start, m.end) for m in ctx.glossary.matches(pair.plain_source, ctx.target_lang)]
-    target = _unaccented(pair.plain_target)
+    target = unaccented(pair.plain_target)
     findings = []
     for start, end, words in source_names(pair.plain_source):
         if any(s < end and start < e for s, e in covered):
             continue  # the glossary check owns this name
         # "Kenya's" is Kenya; "Haiti" is written « Haïti », "Quang Ninh" "Quảng Ninh"
-        stems = [_unaccented(re.sub(r"['’]s$", "", w).strip("'’.")) for w in words]
+        stems = [unaccented(re.sub(r"['’]s$", "", w).strip("'’.")) for w in words]
         if not any(stem in target for stem in stems if stem):
             name = pair.plain_source[start:end]
             findings.append(
@@ -430,7 +417,7 @@ _VI_SYLLABLE_RE = re.compile(
 
 def is_vietnamese_spelling(word: str) -> bool:
     """Whether `word` can be written as Vietnamese syllables (one, or several joined by hyphens)."""
-    return all(_VI_SYLLABLE_RE.fullmatch(_unaccented(part)) for part in word.split("-") if part)
+    return all(_VI_SYLLABLE_RE.fullmatch(unaccented(part)) for part in word.split("-") if part)
 
 
 def check_untranslated(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
@@ -449,12 +436,12 @@ def check_untranslated(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
         if word in allowed or len(word) < 3:
             continue
         in_source = word in source_words
-        gap = _zipf(word, ctx.source_lang) - _zipf(word, ctx.target_lang)
+        gap = zipf(word, ctx.source_lang) - zipf(word, ctx.target_lang)
         # Vietnamese spelling tells its own words apart: "bank", "deal", "wheat" cannot be written in it
         foreign_spelling = ctx.target_lang == "vi" and not is_vietnamese_spelling(word)
         # ("email" and "internet", as common in Vietnamese text as in English, are loanwords)
         if (in_source and (gap >= 1.0 or (foreign_spelling and gap >= 0.5))) or (
-            _zipf(word, ctx.source_lang) >= 3.5 and gap >= 2.0
+            zipf(word, ctx.source_lang) >= 3.5 and gap >= 2.0
         ):
             findings.append(
                 _finding(
@@ -468,8 +455,6 @@ def check_untranslated(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
     return findings
 
 
-# Typical length of a translation relative to English, in characters.
-_LENGTH_RATIO = {"fr": 1.15, "vi": 1.05, "es": 1.15, "de": 1.2, "pt": 1.1, "it": 1.15}
 _SENTENCE_END_RE = re.compile(r"[.!?…](?:[»”\"')\]]*)(?=\s+\S|$)")
 
 
@@ -481,7 +466,7 @@ def check_length(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
     source, target = pair.plain_source.strip(), pair.plain_target.strip()
     if len(source) < 30 or not target:
         return []
-    expected = _LENGTH_RATIO.get(ctx.target_lang, 1.1) if ctx.source_lang == "en" else 1.0
+    expected = LENGTH_RATIO.get(ctx.target_lang, 1.1) if ctx.source_lang == "en" else 1.0
     ratio = len(target) / len(source) / expected
     if ratio < 0.55:
         message = f"the translation is {ratio:.0%} of the expected length"

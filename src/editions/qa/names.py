@@ -18,17 +18,17 @@ How it decides, in order, keeping false findings low:
 from __future__ import annotations
 
 import re
-import unicodedata
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 from babel import Locale
 from babel.dates import get_timezone_location
 
 from editions.glossary import Glossary
 from editions.languages import get_language
+from editions.qa.text import unaccented, zipf
 
 # CLDR regions worth naming (the numeric ones are mostly statistical groupings).
 _REGIONS = {"002": "Africa", "019": "Americas", "142": "Asia", "150": "Europe", "009": "Oceania"}
@@ -114,11 +114,6 @@ class Known:
     form: str  # as written in the target language
     english: frozenset[str]  # English names that support it (demonyms, capitals, other names too)
     canonical: frozenset[str] = frozenset()  # the place's own English names
-
-
-def _strip(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("đ", "d")
 
 
 @cache
@@ -210,15 +205,17 @@ def known_names_unsupported(
 ) -> list[UnsupportedName]:
     pattern, known = _known_pattern(lang)
     source_text = _source_english(source)
-    source_stripped = _strip(source)
+    source_stripped = unaccented(source)
+    glossary_stripped = [unaccented(g) for g in glossary_forms]
     found = []
     for match in pattern.finditer(target):
         entry = known[match.group(0)]
         if len(entry.form) <= 3 and _SENTENCE_START_RE.search(target[: match.start()]):
             continue  # Vietnamese "Anh" opening a sentence is as likely the pronoun as Britain
-        if _supported_by(source_text, entry.english) or _strip(entry.form) in source_stripped:
+        form = unaccented(entry.form)
+        if _supported_by(source_text, entry.english) or form in source_stripped:
             continue
-        if any(_strip(entry.form) in _strip(g) or _strip(g) in _strip(entry.form) for g in glossary_forms):
+        if any(form in g or g in form for g in glossary_stripped):
             continue
         said = ", ".join(sorted(entry.english)[:2])
         message = f"« {match.group(0)} » ({said}) is not in the source"
@@ -230,22 +227,15 @@ _CAPITALISED_RE = re.compile(r"(?<![\w'’-])([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-
 _SENTENCE_START_RE = re.compile(r"(?:^|[.!?…:;«»“”\"(—–-]\s*|\n)\s*$")
 
 
-@lru_cache(maxsize=8192)
-def _zipf(word: str, lang: str) -> float:
-    from wordfreq import zipf_frequency
-
-    return float(zipf_frequency(word, lang))
-
-
 def other_names_unsupported(
     source: str, target: str, lang: str, glossary_forms: set[str], known_spans: list[tuple[int, int]]
 ) -> list[UnsupportedName]:
     code = get_language(lang).code
     if code == "vi":
         return []
-    source_words = {_strip(w) for w in re.findall(r"\w+", source)}
+    source_words = {unaccented(w) for w in re.findall(r"\w+", source)}
     prefixes = {w[:4] for w in source_words if len(w) >= 4}
-    glossary_words = {_strip(w) for g in glossary_forms for w in re.findall(r"\w+", g)}
+    glossary_words = {unaccented(w) for g in glossary_forms for w in re.findall(r"\w+", g)}
     found = []
     for match in _CAPITALISED_RE.finditer(target):
         word = match.group(1)
@@ -253,10 +243,10 @@ def other_names_unsupported(
             continue
         if _SENTENCE_START_RE.search(target[: match.start()]):
             continue
-        stripped = _strip(word.rstrip("'’-"))
+        stripped = unaccented(word.rstrip("'’-"))
         if stripped in source_words or stripped[:4] in prefixes or stripped in glossary_words:
             continue
-        if _zipf(word.lower(), code) >= 3.0:
+        if zipf(word.lower(), code) >= 3.0:
             continue
         message = f"« {word} » looks like a name that is not in the source"
         found.append(UnsupportedName(match.start(), match.end(), word, message))

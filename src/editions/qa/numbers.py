@@ -7,6 +7,7 @@ from collections import Counter
 from decimal import Decimal
 
 from editions.localize import number_symbols, read_number
+from editions.localize.spans import replace_spans
 
 # Digit runs with inner group/decimal separators: "1,234.5", "1 234,5", "1.234,5", "2024", "4.5".
 # Digit boundaries only: "9h30" is 9 and 30, "G7" is 7 (placeholder tags are stripped before this).
@@ -135,32 +136,31 @@ def same_time(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def without_times(text: str, lang: str) -> str:
-    for start, end, _, _ in reversed(clock_times(text, lang)):
-        text = text[:start] + " " * (end - start) + text[end:]
-    return text
+    times = clock_times(text, lang)
+    return replace_spans(text, ((start, end, " " * (end - start)) for start, end, _, _ in times))
+
+
+def _pair_times(
+    source: str, target: str, source_lang: str, target_lang: str
+) -> tuple[list[tuple[int, int]], list[str]]:
+    """The target's clock times that stand for one of the source's (spans), and the source times (as
+    written) that no target time stands for. « 2 heures » stays a duration when the source has no 2
+    o'clock."""
+    wanted = clock_times(source, source_lang)
+    spans: list[tuple[int, int]] = []
+    for start, end, hour, minute in clock_times(target, target_lang) + clock_times(target, source_lang):
+        match = next((w for w in wanted if same_time((w[2], w[3]), (hour, minute))), None)
+        if match is not None and not any(s < end and start < e for s, e in spans):
+            wanted.remove(match)
+            spans.append((start, end))
+    return spans, [source[start:end] for start, end, _, _ in wanted]
 
 
 def missing_times(source: str, target: str, source_lang: str, target_lang: str) -> list[str]:
     """Source clock times (as written) that the target does not give, in its form or the source's."""
-    found = [(h, m) for _, _, h, m in clock_times(target, target_lang) + clock_times(target, source_lang)]
-    missing = []
-    for start, end, hour, minute in clock_times(source, source_lang):
-        match = next((t for t in found if same_time(t, (hour, minute))), None)
-        if match is None:
-            missing.append(source[start:end])
-        else:
-            found.remove(match)
-    return missing
+    return _pair_times(source, target, source_lang, target_lang)[1]
 
 
 def matched_times(source: str, target: str, source_lang: str, target_lang: str) -> list[tuple[int, int]]:
-    """Spans of the target's clock times that stand for one of the source's (« 2 heures » stays a
-    duration when the source has no 2 o'clock)."""
-    wanted = [(h, m) for _, _, h, m in clock_times(source, source_lang)]
-    spans: list[tuple[int, int]] = []
-    for start, end, hour, minute in clock_times(target, target_lang) + clock_times(target, source_lang):
-        match = next((w for w in wanted if same_time(w, (hour, minute))), None)
-        if match is not None and not any(s < end and start < e for s, e in spans):
-            wanted.remove(match)
-            spans.append((start, end))
-    return spans
+    """Spans of the target's clock times that stand for one of the source's."""
+    return _pair_times(source, target, source_lang, target_lang)[0]

@@ -6,6 +6,7 @@ Every repair is idempotent (a second pass changes nothing) and changes no number
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from editions.document import QaFinding
 from editions.glossary import Glossary, is_acronym
@@ -66,13 +67,14 @@ def fix_glossary_names(source: str, target: str, lang: str, glossary: Glossary) 
     edits: list[tuple[int, int, str]] = []
     messages: list[str] = []
     protected = protected_spans(target)
+    uses = Counter(m.term.key for m in glossary.matches(source, lang))
     for match in glossary.check(source, target, lang):
         english, preferred = match.found, match.targets[0]
         if not english[:1].isupper() or is_acronym(english) or preferred == english or match.term.note:
             continue  # a term with a note (« au Caire ») needs an editor's eye
         if lang == "fr" and match.term.source in english_country_names():
             continue
-        if sum(m.term == match.term for m in glossary.matches(source, lang)) != 1:
+        if uses[match.term.key] != 1:
             continue
         found = list(re.finditer(rf"(?<![\w-]){re.escape(english)}(?![\w-])", target))
         if len(found) != 1 or overlaps(found[0].start(), found[0].end(), protected):
