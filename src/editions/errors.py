@@ -6,6 +6,7 @@
     │   ├── BinaryInputError      bytes that are not text
     │   ├── EncodingError         text that is not UTF-8 (or the declared charset)
     │   ├── InputTooLargeError    over the size limit
+    │   │   └── TooManyTasksError  a job of more (article, language) tasks than one job may queue (413)
     │   ├── ArticleFormatError    malformed Markdown/HTML/JSON for the chosen reader
     │   ├── GlossaryError         a glossary file that cannot be read (names file and line)
     │   ├── UnsafeUrlError        a URL refused by the SSRF policy (says which address, and why)
@@ -16,6 +17,7 @@
     │   ├── UnknownEngineError
     │   ├── NotFoundError         no such job or edition (HTTP 404)
     │   ├── IdempotencyConflictError  an idempotency key reused for another request (409)
+    │   ├── QuotaExceededError    a caller's queued work is at its limit (429)
     │   └── StaleEditError        the edition changed since the editor opened it (409)
     ├── AuthError                 the service refuses the caller: 401, 403 or 429 (`status`)
     ├── BackendMissingError       an optional extra is not installed (message has the pip command)
@@ -115,6 +117,14 @@ class NotFoundError(UsageError):
 
 class IdempotencyConflictError(UsageError):
     """The idempotency key was used before for a different request."""
+
+
+class QuotaExceededError(UsageError):
+    """The caller already has as many tasks queued or running as it may; it must wait for some."""
+
+
+class TooManyTasksError(InputTooLargeError):
+    """One job would queue more (article, language) tasks than a job may hold."""
 
 
 class StaleEditError(UsageError):

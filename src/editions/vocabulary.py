@@ -44,6 +44,20 @@ class ReviewState(StrEnum):
     REJECTED = "rejected"
 
 
+class KeyRole(StrEnum):
+    """What an API key may do. A key sees the jobs it submitted; an editor sees and reviews every job;
+    an admin also imports TMX into the memory, whose entries become approved and win over machine output."""
+
+    SUBMITTER = "submitter"
+    EDITOR = "editor"
+    ADMIN = "admin"
+
+    @property
+    def sees_all(self) -> bool:
+        """Whether every key's jobs are visible, not only this key's own."""
+        return self in (KeyRole.EDITOR, KeyRole.ADMIN)
+
+
 class MemoryOrigin(StrEnum):
     """Where a translation-memory entry came from; the earlier in this list, the more it is trusted."""
 

@@ -12,8 +12,11 @@ from editions.store.db import Store, redact
 from editions.store.keys import create_key, list_keys, revoke_key, verify_key
 from editions.store.schema import ApiKeyRow, Base, MemoryRow
 
-HEAD = "0002"
-TABLES = {"alembic_version", "api_keys", "articles", "editions", "findings", "jobs", "memory", "tasks"}
+HEAD = "0003"
+TABLES = {
+    "alembic_version", "api_keys", "articles", "editions", "findings", "jobs", "login_tokens", "memory",
+    "tasks",
+}  # fmt: skip
 
 
 def _head(store: Store) -> list[str]:
@@ -224,3 +227,67 @@ def test_a_database_at_0001_with_queued_work_upgrades_to_head(db_url: str) -> No
         assert [tuple(r) for r in rows] == [("j1", "fr", "en")]  # queued work kept, language filled in
     finally:
         store.close()
+
+
+def test_keys_made_before_roles_become_editors_and_new_keys_submitters(db_url: str) -> None:
+    """0003 adds roles and login tokens to a store already holding keys and jobs (made at 0001)."""
+    old = Store(db_url, migrate=False)
+    old.migrate("0001")
+    with old.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO api_keys (name, prefix, key_hash, rate_per_minute, created_at) "
+                "VALUES ('review desk', 'ed_abcdefg', :h, 60, CURRENT_TIMESTAMP)"
+            ),
+            {"h": "0" * 64},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO jobs (id, status, targets, options, owner, idempotency_key, request_hash, "
+                "created_at, updated_at) VALUES ('j1', 'done', '[\"fr\"]', '{}', 'ed_abcdefg', 'k1', :h, "
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            ),
+            {"h": "1" * 64},
+        )
+    old.close()
+    store = Store(db_url)
+    try:
+        assert _head(store) == [HEAD]
+        # existing keys keep what they could do (see and review every job); see 0003's docstring
+        assert [(k.prefix, k.role) for k in list_keys(store)] == [("ed_abcdefg", "editor")]
+        _, fresh = create_key(store, "cms")
+        assert fresh.role == "submitter"
+        with store.engine.connect() as conn:
+            assert conn.execute(text("SELECT id, owner FROM jobs")).all() == [("j1", "ed_abcdefg")]
+            # a key inserted without naming a role (an old tool, a hand-written row) is a submitter
+            conn.execute(
+                text(
+                    "INSERT INTO api_keys (name, prefix, key_hash, rate_per_minute, created_at) "
+                    "VALUES ('raw', 'ed_hijklmn', :h, 60, CURRENT_TIMESTAMP)"
+                ),
+                {"h": "2" * 64},
+            )
+            conn.commit()
+            assert conn.execute(text("SELECT role FROM api_keys WHERE prefix = 'ed_hijklmn'")).scalar() == (
+                "submitter"
+            )
+        # and back down and up again: the revision is reversible on both databases
+        _downgrade(store, "0002")
+        assert "login_tokens" not in store.tables() and _head(store) == ["0002"]
+        store.migrate()
+        assert _head(store) == [HEAD] and "login_tokens" in store.tables()
+    finally:
+        store.close()
+
+
+def _downgrade(store: Store, revision: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from editions.store.db import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)

@@ -11,12 +11,13 @@ from datetime import datetime
 
 from pydantic import BaseModel
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from editions.document import Article, Edition
 from editions.errors import NotFoundError, StaleEditError, UsageError
 from editions.store.db import Store
 from editions.store.findings import replace_findings
-from editions.store.schema import ArticleRow, EditionRow, TaskRow, utcnow
+from editions.store.schema import ArticleRow, EditionRow, JobRow, TaskRow, utcnow
 from editions.vocabulary import ReviewState
 
 
@@ -44,11 +45,20 @@ class StoredEdition(EditionView):
     updated_at: datetime
 
 
-def get_edition(store: Store, edition_id: str) -> StoredEdition:
+def _row(session: Session, edition_id: str, owner: str | None) -> EditionRow:
+    """The edition's row; with `owner`, one of another owner's jobs is not found, as if it did not exist."""
+    row = session.get(EditionRow, edition_id)
+    if row is not None and owner is not None:
+        job_owner = session.scalar(select(JobRow.owner).where(JobRow.id == row.job_id))
+        row = row if job_owner == owner else None
+    if row is None:
+        raise NotFoundError(f"no edition {edition_id!r}")
+    return row
+
+
+def get_edition(store: Store, edition_id: str, owner: str | None = None) -> StoredEdition:
     with store.session() as session:
-        row = session.get(EditionRow, edition_id)
-        if row is None:
-            raise NotFoundError(f"no edition {edition_id!r}")
+        row = _row(session, edition_id, owner)
         article_row = session.get(ArticleRow, row.article_id)
         assert article_row is not None
         return StoredEdition(
@@ -64,15 +74,18 @@ def get_edition(store: Store, edition_id: str) -> StoredEdition:
         )
 
 
-def job_editions(store: Store, job_id: str) -> list[StoredEdition]:
+def job_editions(store: Store, job_id: str, owner: str | None = None) -> list[StoredEdition]:
     with store.session() as session:
-        ids = session.scalars(
+        query = (
             select(EditionRow.id)
             .join(TaskRow, TaskRow.id == EditionRow.task_id)
             .where(EditionRow.job_id == job_id)
             .order_by(TaskRow.position, TaskRow.target_lang)
-        ).all()
-    return [get_edition(store, i) for i in ids]
+        )
+        if owner is not None:
+            query = query.join(JobRow, JobRow.id == EditionRow.job_id).where(JobRow.owner == owner)
+        ids = session.scalars(query).all()
+    return [get_edition(store, i, owner) for i in ids]
 
 
 def save_edition(
@@ -104,13 +117,13 @@ def save_edition(
         return row.revision
 
 
-def set_review(store: Store, edition_id: str, review: str, note: str | None = None) -> None:
+def set_review(
+    store: Store, edition_id: str, review: str, note: str | None = None, owner: str | None = None
+) -> None:
     if review not in set(ReviewState):
         raise UsageError(f"unknown review state {review!r}")
     with store.session() as session:
-        row = session.get(EditionRow, edition_id)
-        if row is None:
-            raise NotFoundError(f"no edition {edition_id!r}")
+        row = _row(session, edition_id, owner)
         row.review = review
         row.review_note = note
         row.updated_at = utcnow()

@@ -28,7 +28,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from editions.document import Article, Edition
-from editions.errors import EditionsError, IdempotencyConflictError, UsageError
+from editions.errors import (
+    EditionsError,
+    IdempotencyConflictError,
+    QuotaExceededError,
+    TooManyTasksError,
+    UsageError,
+)
 from editions.store.db import Store
 from editions.store.findings import all_findings, replace_findings
 from editions.store.schema import ArticleRow, EditionRow, JobRow, TaskRow, utcnow
@@ -53,10 +59,73 @@ class Submission:
     idempotency_key: str | None = None
 
     def fingerprint(self) -> str:
+        """A hash of the whole request, kept with its idempotency key: a retry must match it exactly.
+
+        Each article counts by its full content and source language, not by its id (a JSON article
+        names its own id, and a corrected one keeps it); an article fetched from a URL counts by the
+        address and language asked for, so a retry replays even if the page changed meanwhile.
+        """
+        articles = [
+            {"url": a.source_url, "source_lang": a.article.source_lang}
+            if a.source_format == "url"
+            else {"format": a.source_format, "article": a.article.model_dump(mode="json")}
+            for a in self.articles
+        ]
         payload = json.dumps(
-            [[a.article.id for a in self.articles], self.targets, self.options], sort_keys=True
+            {"articles": articles, "targets": self.targets, "options": self.options},
+            sort_keys=True,
+            ensure_ascii=False,
         )
         return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+@dataclass(frozen=True)
+class Quota:
+    """Limits on queued work (None: no limit). A job is one task per (article, language)."""
+
+    tasks_per_job: int | None = None
+    pending_tasks_per_owner: int | None = None  # pending + running, over all of an owner's jobs
+
+    def check_job(self, articles: int, targets: int) -> None:
+        """Refuse a job larger than `tasks_per_job` (callers check before fetching anything)."""
+        tasks = articles * targets
+        if self.tasks_per_job is not None and tasks > self.tasks_per_job:
+            raise TooManyTasksError(
+                f"this job would queue {tasks} tasks ({_plural(articles, 'article')} × "
+                f"{_plural(targets, 'language')}); the limit is {self.tasks_per_job} tasks a job"
+            )
+
+    def serialise_owner(self, session: Session, dialect: str, owner: str) -> None:
+        """First thing in the submitting transaction: on PostgreSQL, one submission per owner at a time,
+        so two cannot both pass `check_owner` on the same count. (SQLite needs nothing: its one write
+        lock, taken by the transaction's first insert, already serialises them.)"""
+        if self.pending_tasks_per_owner is not None and dialect == "postgresql":
+            lock = int.from_bytes(hashlib.sha256(f"quota:{owner}".encode()).digest()[:8], "big", signed=True)
+            session.execute(select(func.pg_advisory_xact_lock(lock)))
+
+    def check_owner(self, session: Session, owner: str, adding: int) -> None:
+        """Refuse a job that would take `owner` over its queued tasks (inside the submitting
+        transaction, after its first write, so that raising leaves nothing behind)."""
+        limit = self.pending_tasks_per_owner
+        if limit is None:
+            return
+        queued = session.scalar(
+            select(func.count())
+            .select_from(TaskRow)
+            .join(JobRow, JobRow.id == TaskRow.job_id)
+            .where(JobRow.owner == owner, TaskRow.status.in_([TaskStatus.PENDING, TaskStatus.RUNNING]))
+        )
+        queued = int(queued or 0)
+        if queued + adding > limit:
+            who = "this key has" if owner != "local" else "there are"
+            raise QuotaExceededError(
+                f"{who} {_plural(queued, 'task')} queued or running and this job would add {adding}; "
+                f"the limit is {limit}: wait for some to finish"
+            )
 
 
 @dataclass(frozen=True)
@@ -91,10 +160,15 @@ def _process_gone(owner: str, host: str) -> bool:
     return False
 
 
-def submit_job(store: Store, submission: Submission) -> tuple[str, bool]:
-    """Store the articles and queue one task per (article, language); (job id, created now?)."""
+def submit_job(store: Store, submission: Submission, quota: Quota | None = None) -> tuple[str, bool]:
+    """Store the articles and queue one task per (article, language); (job id, created now?).
+
+    A retry under the same idempotency key replays the first job (and is never over a quota); a job
+    over `quota` is refused whole, with nothing stored."""
     if not submission.articles:
         raise UsageError("a job needs at least one article")
+    quota = quota or Quota()
+    quota.check_job(len(submission.articles), len(submission.targets))
     fingerprint = submission.fingerprint()
     if submission.idempotency_key:
         existing = _by_idempotency(store, submission.owner, submission.idempotency_key)
@@ -105,6 +179,7 @@ def submit_job(store: Store, submission: Submission) -> tuple[str, bool]:
         with store.session() as session:
             # INSERT … ON CONFLICT DO NOTHING: a concurrent job with the same article must not fail
             insert = postgresql.insert if store.dialect == "postgresql" else sqlite.insert
+            quota.serialise_owner(session, store.dialect, submission.owner)
             for item in submission.articles:
                 session.execute(
                     insert(ArticleRow)
@@ -118,6 +193,8 @@ def submit_job(store: Store, submission: Submission) -> tuple[str, bool]:
                     )
                     .on_conflict_do_nothing(index_elements=["id"])
                 )
+            adding = len(submission.articles) * len(submission.targets)
+            quota.check_owner(session, submission.owner, adding)  # raising rolls all back
             session.add(
                 JobRow(
                     id=job_id,

@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-from editions.vocabulary import JobStatus, ReviewState, TaskStatus
+from editions.vocabulary import JobStatus, KeyRole, ReviewState, TaskStatus
 
 
 def utcnow() -> datetime:
@@ -82,11 +82,30 @@ class ApiKeyRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # KeyRole; a row written without one (by hand, by an older tool) gets the least: submitter
+    role: Mapped[str] = mapped_column(String(16), default=KeyRole.SUBMITTER, server_default=KeyRole.SUBMITTER)
+
+
+class LoginTokenRow(Base):
+    """A review-page sign-in: the browser's cookie holds the token, this table only its hash.
+
+    Deleted on sign-out and when its key is revoked; refused once `expires_at` has passed."""
+
+    __tablename__ = "login_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class JobRow(Base):
     __tablename__ = "jobs"
-    __table_args__ = (UniqueConstraint("owner", "idempotency_key", name="uq_jobs_idempotency"),)
+    __table_args__ = (
+        UniqueConstraint("owner", "idempotency_key", name="uq_jobs_idempotency"),
+        Index("ix_jobs_owner_created", "owner", "created_at"),  # a key's own jobs, newest first
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     status: Mapped[str] = mapped_column(String(16), default=JobStatus.QUEUED)

@@ -82,11 +82,13 @@ class JobSummary(BaseModel):
     created_at: Timestamp | None
 
 
-def job_view(store: Store, job_id: str) -> JobView:
-    """The job as the API shows it: status, and progress per article, language and segment."""
+def job_view(store: Store, job_id: str, owner: str | None = None) -> JobView:
+    """The job as the API shows it: status, and progress per article, language and segment.
+
+    With `owner`, another owner's job is not found, exactly as a job that does not exist."""
     with store.session() as session:
         job = session.get(JobRow, job_id)
-        if job is None:
+        if job is None or (owner is not None and job.owner != owner):
             raise NotFoundError(f"no job {job_id!r}")
         tasks = session.scalars(select(TaskRow).where(TaskRow.job_id == job_id).order_by(TaskRow.id)).all()
         editions = {
@@ -137,6 +139,7 @@ def job_view(store: Store, job_id: str) -> JobView:
 
 
 def list_jobs(store: Store, limit: int = 50, owner: str | None = None) -> list[JobSummary]:
+    """The newest jobs, only `owner`'s when given."""
     with store.session() as session:
         query = select(JobRow).order_by(JobRow.created_at.desc()).limit(limit)
         if owner is not None:
