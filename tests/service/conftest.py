@@ -76,14 +76,15 @@ FAKE_PROVENANCE = Provenance(engine="seeded", model="none", prompt_version="test
 
 
 def seed_edition(
-    ctx: ServiceContext, article: Article, lang: str, translations: dict[str, str]
+    ctx: ServiceContext, article: Article, lang: str, translations: dict[str, str], owner: str = "local"
 ) -> tuple[str, str]:
-    """Submit `article` and finish its task with hand-written `translations` (block id → text, and
-    "headline"); stands in for the model where the model's output is not what a test is about.
-    Returns (job id, edition id). QA runs on the hand-written text as it would on the engine's."""
+    """Submit `article` (as `owner`: a key's prefix, or "local") and finish its task with hand-written
+    `translations` (block id → text, and "headline"); stands in for the model where the model's output
+    is not what a test is about. Returns (job id, edition id). QA runs on the hand-written text as it
+    would on the engine's."""
     from editions.qa import BlockPair, QaContext, check_block
 
-    job_id, _ = submit_job(ctx.store, Submission([SubmittedArticle(article)], [lang]))
+    job_id, _ = submit_job(ctx.store, Submission([SubmittedArticle(article)], [lang], owner=owner))
     task = claim_task(ctx.store, "seed", 30)
     assert task is not None and task.job_id == job_id
     qa = QaContext(article.source_lang or "en", lang, ctx.glossary)

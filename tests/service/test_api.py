@@ -170,6 +170,38 @@ def test_idempotency_keys(service: LiveService) -> None:
     assert len(jobs) == 2
 
 
+def test_an_idempotency_key_covers_the_content_and_the_source_language(service: LiveService) -> None:
+    """A corrected article under the same key and article id is a new request (409), not a replay that
+    silently drops the correction; so is the same body declared in another language (`from=`)."""
+    article = {"id": "cms-7781", "headline": "Mayor resigns", "blocks": [{"id": "b1", "text": "He left."}]}
+    corrected = {
+        **article,
+        "headline": "Mayor does not resign",
+        "blocks": [{"id": "b1", "text": "He stays."}],
+    }
+
+    def send(client: httpx.Client, key: str, **body: Any) -> httpx.Response:
+        return client.post("/v1/articles", json={"targets": ["fr"], **body}, headers={"Idempotency-Key": key})
+
+    with service.client() as client:
+        first = send(client, "story-7781", article=article)
+        retry = send(client, "story-7781", article=article)
+        fixed = send(client, "story-7781", article=corrected)
+        other_lang = send(client, "story-7781", article=article, source_lang="fr")
+
+        raw = {"Idempotency-Key": "raw-1", "Content-Type": "text/markdown"}
+        raw_first = client.post("/v1/articles?to=fr&from=en", content=ARTICLE_MD, headers=raw)
+        raw_retry = client.post("/v1/articles?to=fr&from=en", content=ARTICLE_MD, headers=raw)
+        raw_from = client.post("/v1/articles?to=fr&from=fr", content=ARTICLE_MD, headers=raw)
+    assert first.status_code == 202
+    assert retry.status_code == 200 and retry.json()["job_id"] == first.json()["job_id"]
+    assert fixed.status_code == 409, f"a corrected article was replayed: {fixed.json()}"
+    assert "Idempotency-Key" in fixed.json()["error"]
+    assert other_lang.status_code == 409, f"another source language was replayed: {other_lang.json()}"
+    assert raw_first.status_code == 202 and raw_retry.status_code == 200
+    assert raw_from.status_code == 409, f"from=fr was replayed as from=en: {raw_from.json()}"
+
+
 def test_unknown_ids_are_404(service: LiveService) -> None:
     with service.client() as client:
         for path in ("/v1/jobs/nope", "/v1/jobs/nope/editions", "/v1/editions/nope", "/v1/jobs/nope/events"):

@@ -46,6 +46,29 @@ def test_keys_create_list_revoke(tmp_path: Path) -> None:
     assert again.returncode == 64 and again.stderr.count("\n") == 1 and "Traceback" not in again.stderr
 
 
+def test_keys_have_roles(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'e.db'}"
+    for name, role in (("cms", None), ("review desk", "editor"), ("ops", "admin")):
+        created = editions("keys", "create", "--name", name, *(["--role", role] if role else []), "--db", db)
+        assert created.returncode == 0, created.stderr
+        assert f"as {role or 'submitter'}" in created.stderr
+    lines = editions("keys", "list", "--db", db).stdout.splitlines()
+    assert [line.split("\t")[2:4] for line in lines] == [
+        ["cms", "submitter"],
+        ["review desk", "editor"],
+        ["ops", "admin"],
+    ]
+    bad = editions("keys", "create", "--name", "x", "--role", "root", "--db", db)
+    assert bad.returncode != 0 and "root" in bad.stderr and "Traceback" not in bad.stderr
+    # a key's role can change without issuing a new key
+    prefix = lines[0].split("\t")[1].rstrip("…")
+    changed = editions("keys", "role", prefix, "editor", "--db", db)
+    assert changed.returncode == 0, changed.stderr
+    assert editions("keys", "list", "--db", db).stdout.splitlines()[0].split("\t")[3] == "editor"
+    missing = editions("keys", "role", "ed_nothing", "admin", "--db", db)
+    assert missing.returncode == 64 and "Traceback" not in missing.stderr
+
+
 def test_memory_export_and_import_tmx(tmp_path: Path) -> None:
     source_db, target_db = f"sqlite:///{tmp_path / 'a.db'}", f"sqlite:///{tmp_path / 'b.db'}"
     memory = TranslationMemory(Store(source_db))

@@ -11,6 +11,7 @@ import pytest
 
 from editions.document import Article, Block, Mark
 from editions.service.context import ServiceConfig
+from editions.service.security import COOKIE
 from editions.store.editions import get_edition
 from editions.store.keys import create_key, revoke_key
 
@@ -343,7 +344,7 @@ def test_error_pages_are_escaped_and_html(service: LiveService) -> None:
 def test_login_with_keys_required(db_url: str) -> None:
     with live_service(ServiceConfig(database_url=db_url, workers=0, require_keys=True)) as service:
         _, edition_id = seed_edition(service.ctx, PORT, "fr", PORT_FR)
-        secret, key = create_key(service.ctx.store, "desk")
+        secret, key = create_key(service.ctx.store, "desk", role="editor")  # reviews every key's jobs
         with service.client() as client:
             # a browser without a key is sent to the login form, and comes back after
             first = client.get(f"/editions/{edition_id}", headers=HTML)
@@ -365,8 +366,8 @@ def test_login_with_keys_required(db_url: str) -> None:
             good = post(client, service, "/login", {"key": secret, "next": f"/editions/{edition_id}"})
             assert good.status_code == 303
             assert good.headers["location"] == f"/editions/{edition_id}"
-            cookie = good.headers["set-cookie"]
-            assert cookie.startswith("editions_key=")
+            cookie = next(c for c in good.headers.get_list("set-cookie") if c.startswith(f"{COOKIE}="))
+            assert secret not in cookie  # a login token, not the key (tests/service/test_sessions.py)
             assert "HttpOnly" in cookie
             assert re.search(r"SameSite=strict", cookie, re.IGNORECASE)
             assert "Path=/" in cookie
@@ -387,7 +388,7 @@ def test_login_with_keys_required(db_url: str) -> None:
 
             out = post(client, service, "/logout", {})
             assert out.status_code == 303 and out.headers["location"] == "/login"
-            assert 'editions_key=""' in out.headers["set-cookie"] or "Max-Age=0" in out.headers["set-cookie"]
+            assert f'{COOKIE}=""' in out.headers["set-cookie"] or "Max-Age=0" in out.headers["set-cookie"]
             assert client.get("/", headers=HTML).status_code == 303
 
             # a revoked key stops working, cookie or not

@@ -7,7 +7,9 @@ GET  /v1/jobs/{id}/editions          the finished editions
 GET  /v1/editions/{id}[/export]      one edition, as JSON or exported (text, md, html, json)
 PUT  /v1/editions/{id}/blocks/{b}    an editor's correction (QA re-run; kept in the memory)
 POST /v1/editions/{id}/review        approve or reject
-GET/POST /v1/memory/tmx              translation memory out and in, as TMX
+GET/POST /v1/memory/tmx              translation memory out (editors) and in (admins), as TMX
+
+A key sees only the jobs it submitted (`service.tenancy`); another key's job or edition is a 404.
 """
 
 from __future__ import annotations
@@ -30,11 +32,12 @@ from editions.languages import parse_targets
 from editions.service.context import ServiceContext
 from editions.service.editing import edit_block, export_edition
 from editions.service.security import Principal, authenticate, context_of
+from editions.service.tenancy import require_role, teaches_memory, visible_owner
 from editions.store import editions, queue, views
 from editions.store.editions import EditionView
-from editions.store.queue import Submission, SubmittedArticle
+from editions.store.queue import Quota, Submission, SubmittedArticle
 from editions.store.views import JobSummary, JobView, job_view
-from editions.vocabulary import ReviewState
+from editions.vocabulary import KeyRole, ReviewState
 
 router = APIRouter(prefix="/v1", tags=["editions"])
 Caller = Annotated[Principal, Depends(authenticate)]
@@ -182,6 +185,7 @@ async def submit(
             raise UsageError("give either articles or a single article, not both")
         if not 1 <= len(items) <= MAX_ARTICLES_PER_JOB:
             raise UsageError(f"a job takes 1 to {MAX_ARTICLES_PER_JOB} articles")
+        _quota(ctx).check_job(len(items), len(targets))  # before fetching any URL
         options = payload.options.model_dump(exclude_none=True)
         read = [await run_in_threadpool(_read_one, ctx, item) for item in items]
     elif media in RAW_TYPES:
@@ -195,29 +199,33 @@ async def submit(
     else:
         raise UsageError(f"unsupported content type {media!r}: send JSON, Markdown, HTML or plain text")
     submission = Submission(read, targets, options, principal.owner, idempotency_key)
-    job_id, created = await run_in_threadpool(queue.submit_job, ctx.store, submission)
+    job_id, created = await run_in_threadpool(queue.submit_job, ctx.store, submission, _quota(ctx))
     if created and request.app.state.runner is not None:
         request.app.state.runner.wake()
     return _submitted(job_id, created)
+
+
+def _quota(ctx: ServiceContext) -> Quota:
+    return Quota(ctx.config.max_tasks_per_job, ctx.config.max_pending_tasks_per_owner)
 
 
 @router.get("/jobs", summary="Recent jobs")
 def list_jobs(
     request: Request, principal: Caller, limit: Annotated[int, Query(ge=1, le=500)] = 50
 ) -> list[JobSummary]:
-    return views.list_jobs(context_of(request).store, limit)
+    return views.list_jobs(context_of(request).store, limit, visible_owner(principal))
 
 
 @router.get("/jobs/{job_id}", summary="A job's status and progress")
 def get_job(job_id: str, request: Request, principal: Caller) -> JobView:
-    return job_view(context_of(request).store, job_id)
+    return job_view(context_of(request).store, job_id, visible_owner(principal))
 
 
 @router.get("/jobs/{job_id}/events", summary="Progress as server-sent events")
 async def job_events(job_id: str, request: Request, principal: Caller) -> Response:
     """`event: progress` whenever the job changes, then `event: end` once it is done or failed."""
-    ctx = context_of(request)
-    first = await run_in_threadpool(job_view, ctx.store, job_id)  # 404 before the stream starts
+    ctx, owner = context_of(request), visible_owner(principal)
+    first = await run_in_threadpool(job_view, ctx.store, job_id, owner)  # 404 before the stream starts
 
     async def stream() -> AsyncIterator[str]:
         view, last = first, ""
@@ -232,7 +240,7 @@ async def job_events(job_id: str, request: Request, principal: Caller) -> Respon
             if await request.is_disconnected():
                 return
             await asyncio.sleep(0.5)
-            view = await run_in_threadpool(job_view, ctx.store, job_id)
+            view = await run_in_threadpool(job_view, ctx.store, job_id, owner)
 
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
@@ -240,14 +248,16 @@ async def job_events(job_id: str, request: Request, principal: Caller) -> Respon
 
 @router.get("/jobs/{job_id}/editions", summary="A job's finished editions")
 def get_job_editions(job_id: str, request: Request, principal: Caller) -> list[EditionView]:
-    store = context_of(request).store
-    job_view(store, job_id)  # 404 for an unknown job
-    return [EditionView.of(e) for e in editions.job_editions(store, job_id)]
+    store, owner = context_of(request).store, visible_owner(principal)
+    job_view(store, job_id, owner)  # 404 for an unknown job (or another key's)
+    return [EditionView.of(e) for e in editions.job_editions(store, job_id, owner)]
 
 
 @router.get("/editions/{edition_id}", summary="One edition with its QA findings and provenance")
 def get_edition(edition_id: str, request: Request, principal: Caller) -> EditionView:
-    return EditionView.of(editions.get_edition(context_of(request).store, edition_id))
+    return EditionView.of(
+        editions.get_edition(context_of(request).store, edition_id, visible_owner(principal))
+    )
 
 
 @router.get("/editions/{edition_id}/export", summary="Export an edition")
@@ -257,7 +267,8 @@ def export(
     principal: Caller,
     format: Annotated[Format, Query()] = "md",
 ) -> Response:
-    body, media, name = export_edition(editions.get_edition(context_of(request).store, edition_id), format)
+    stored = editions.get_edition(context_of(request).store, edition_id, visible_owner(principal))
+    body, media, name = export_edition(stored, format)
     return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
@@ -269,15 +280,16 @@ def put_block(
     request: Request,
     principal: Caller,
 ) -> EditionView:
-    stored = edit_block(context_of(request), edition_id, block_id, edit.text, edit.revision)
+    ctx, owner = context_of(request), visible_owner(principal)
+    stored = edit_block(ctx, edition_id, block_id, edit.text, edit.revision, owner, teaches_memory(principal))
     return EditionView.of(stored)
 
 
 @router.post("/editions/{edition_id}/review", summary="Approve or reject an edition")
 def review(edition_id: str, body: ReviewIn, request: Request, principal: Caller) -> EditionView:
-    store = context_of(request).store
-    editions.set_review(store, edition_id, body.state, body.note)
-    return EditionView.of(editions.get_edition(store, edition_id))
+    store, owner = context_of(request).store, visible_owner(principal)
+    editions.set_review(store, edition_id, body.state, body.note, owner)
+    return EditionView.of(editions.get_edition(store, edition_id, owner))
 
 
 @router.get("/memory", summary="Translation memory size")
@@ -288,6 +300,7 @@ def memory_stats(request: Request, principal: Caller) -> dict[str, Any]:
 
 @router.get("/memory/tmx", summary="Export the translation memory as TMX")
 def memory_export(request: Request, principal: Caller, approved_only: bool = False) -> Response:
+    require_role(principal, KeyRole.EDITOR, "exporting the memory (every key's text)")
     data = context_of(request).memory.export_tmx(approved_only=approved_only)
     return Response(
         data,
@@ -296,8 +309,9 @@ def memory_export(request: Request, principal: Caller, approved_only: bool = Fal
     )
 
 
-@router.post("/memory/tmx", summary="Import a TMX file (entries become approved)")
+@router.post("/memory/tmx", summary="Import a TMX file (entries become approved; admin keys only)")
 async def memory_import(request: Request, principal: Caller) -> dict[str, int]:
+    require_role(principal, KeyRole.ADMIN, "importing TMX (its entries become approved)")
     data = await request.body()
     imported = await run_in_threadpool(context_of(request).memory.import_tmx, data)
     return {"imported": imported}

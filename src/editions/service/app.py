@@ -20,6 +20,7 @@ from editions.errors import (
     InputError,
     InputTooLargeError,
     NotFoundError,
+    QuotaExceededError,
     StaleEditError,
     UsageError,
 )
@@ -38,6 +39,8 @@ def _status_for(err: EditionsError) -> int:
         return 409
     if isinstance(err, InputTooLargeError):
         return 413
+    if isinstance(err, QuotaExceededError):
+        return 429
     if isinstance(err, InputError | UsageError):
         return 422
     return 500

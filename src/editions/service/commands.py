@@ -29,6 +29,16 @@ def register(cli: click.Group) -> None:
 @click.option("--require-keys/--no-require-keys", default=None, help="Default: required beyond loopback.")
 @click.option("--rate", "rate_per_minute", type=int, default=60, show_default=True, help="Requests/minute.")
 @click.option("--lease", "lease_s", type=float, default=30.0, show_default=True, help="Task lease, seconds.")
+@click.option(
+    "--max-queued", type=int, default=500, show_default=True, help="Tasks queued or running per key, at most."
+)
+@click.option(
+    "--session-hours",
+    type=float,
+    default=12.0,
+    show_default=True,
+    help="How long a review-page sign-in lasts.",
+)
 @click.option("--log-level", default="info", show_default=True)
 def serve(
     host: str,
@@ -44,6 +54,8 @@ def serve(
     require_keys: bool | None,
     rate_per_minute: int,
     lease_s: float,
+    max_queued: int,
+    session_hours: float,
     log_level: str,
 ) -> None:
     """Run the API, the background workers and the review page."""
@@ -57,6 +69,8 @@ def serve(
 
     if workers < 0 or lease_s <= 0:
         raise UsageError("--workers must be ≥ 0 and --lease > 0")
+    if max_queued < 1 or session_hours <= 0:
+        raise UsageError("--max-queued must be ≥ 1 and --session-hours > 0")
     config = ServiceConfig(
         database_url=database_url,
         host=host,
@@ -67,6 +81,8 @@ def serve(
         glossary_path=glossary_path,
         rate_per_minute=rate_per_minute,
         lease_s=lease_s,
+        max_pending_tasks_per_owner=max_queued,
+        login_ttl_s=session_hours * 3600,
     )
     configure_logging(log_level)
     ctx = ServiceContext.open(config)
@@ -88,20 +104,27 @@ def keys() -> None:
     """API keys for the service (required whenever it listens beyond loopback)."""
 
 
+_ROLES = ("submitter", "editor", "admin")  # vocabulary.KeyRole, spelt out so --help needs no import
+_ROLE_HELP = "submitter: its own jobs only; editor: sees and reviews every job; admin: also imports TMX."
+
+
 @keys.command("create")
 @click.option("--name", required=True, help="Who the key is for, e.g. the CMS or an editor.")
 @click.option("--rate", "rate_per_minute", type=int, default=60, show_default=True, help="Requests/minute.")
+@click.option("--role", type=click.Choice(_ROLES), default="submitter", show_default=True, help=_ROLE_HELP)
 @click.option("--db", "database_url", default=None, help=_DB_HELP)
-def keys_create(name: str, rate_per_minute: int, database_url: str | None) -> None:
+def keys_create(name: str, rate_per_minute: int, role: str, database_url: str | None) -> None:
     """Create a key; it is printed once and stored only as a hash."""
     from editions.store.db import Store
     from editions.store.keys import create_key
 
     if rate_per_minute < 1:
         raise UsageError("--rate must be at least 1")
-    secret, key = create_key(Store(database_url), name.strip() or "unnamed", rate_per_minute)
+    secret, key = create_key(Store(database_url), name.strip() or "unnamed", rate_per_minute, role)
     click.echo(secret)
-    click.echo(f"created key {key.prefix}… for {key.name!r}; it will not be shown again", err=True)
+    click.echo(
+        f"created key {key.prefix}… for {key.name!r} as {key.role}; it will not be shown again", err=True
+    )
 
 
 @keys.command("list")
@@ -112,20 +135,35 @@ def keys_list(database_url: str | None) -> None:
 
     for key in list_keys(Store(database_url)):
         state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
-        click.echo(f"{key.id}\t{key.prefix}…\t{key.name}\t{key.rate_per_minute}/min\t{state}")
+        click.echo(f"{key.id}\t{key.prefix}…\t{key.name}\t{key.role}\t{key.rate_per_minute}/min\t{state}")
 
 
 @keys.command("revoke")
 @click.argument("key")
 @click.option("--db", "database_url", default=None, help=_DB_HELP)
 def keys_revoke(key: str, database_url: str | None) -> None:
-    """Revoke a key by its id or prefix (as `keys list` shows)."""
+    """Revoke a key by its id or prefix (as `keys list` shows); its review-page sign-ins end with it."""
     from editions.store.db import Store
-    from editions.store.keys import revoke_key
+    from editions.store.keys import live_logins, revoke_key
 
-    if not revoke_key(Store(database_url), key.rstrip("…")):
+    store = Store(database_url)
+    sessions = live_logins(store, key.rstrip("…"))
+    if not revoke_key(store, key.rstrip("…")):
         raise UsageError(f"no active key {key!r}")
-    click.echo(f"revoked {key}", err=True)
+    ended = f"{sessions} session" if sessions == 1 else f"{sessions} sessions"
+    click.echo(f"revoked {key} and ended its {ended} on the review page", err=True)
+
+
+@keys.command("role", help=f"Give a key (id or prefix) another role. {_ROLE_HELP}")
+@click.argument("key")
+@click.argument("role", type=click.Choice(_ROLES))
+@click.option("--db", "database_url", default=None, help=_DB_HELP)
+def keys_role(key: str, role: str, database_url: str | None) -> None:
+    from editions.store.db import Store
+    from editions.store.keys import set_role
+
+    changed = set_role(Store(database_url), key.rstrip("…"), role)
+    click.echo(f"{changed.prefix}… ({changed.name}) is now {changed.role}", err=True)
 
 
 @click.group()

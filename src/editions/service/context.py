@@ -41,6 +41,10 @@ class ServiceConfig:
     lease_s: float = 30.0  # a task's lease; renewed every third of it while a worker holds it
     poll_s: float = 0.5  # how often idle workers look for tasks
     url_policy: UrlPolicy = field(default_factory=UrlPolicy.from_env)
+    # tenancy: queued work per job and per key (429 past it), and how long a review-page sign-in lasts
+    max_tasks_per_job: int = 200  # (article, language) pairs in one request (413 past it)
+    max_pending_tasks_per_owner: int = 500  # pending + running, over all of one key's jobs
+    login_ttl_s: float = 12 * 3600.0
 
     @property
     def keys_required(self) -> bool:

@@ -14,9 +14,18 @@ MAX_BLOCK_CHARS = 20_000
 
 
 def edit_block(
-    ctx: ServiceContext, edition_id: str, block_id: str, text: str, expected_revision: int | None = None
+    ctx: ServiceContext,
+    edition_id: str,
+    block_id: str,
+    text: str,
+    expected_revision: int | None = None,
+    owner: str | None = None,
+    teach_memory: bool = True,
 ) -> StoredEdition:
-    """Replace one block's translation, re-run QA on it, and keep the correction in the memory."""
+    """Replace one block's translation, re-run QA on it, and (with `teach_memory`) keep the correction
+    in the memory, where it is approved and reused for every key's articles.
+
+    With `owner`, an edition of another owner's job is not found (`store.editions.get_edition`)."""
     text = text.replace("\r\n", "\n").strip()
     if not text:
         raise UsageError("a block cannot be empty; reject the edition instead")
@@ -24,7 +33,7 @@ def edit_block(
         raise UsageError(f"a block is limited to {MAX_BLOCK_CHARS} characters")
     if "\x00" in text:
         raise UsageError("the text contains a NUL character")
-    stored = get_edition(ctx.store, edition_id)
+    stored = get_edition(ctx.store, edition_id, owner)
     edition, article = stored.edition, stored.article
     source = {s.id: s for s in segments(article)}
     if block_id not in source:
@@ -46,6 +55,8 @@ def edit_block(
         if note not in block.notes:
             block.notes.append(note)
     stored.revision = save_edition(ctx.store, stored, block_id, expected_revision)
+    if not teach_memory:
+        return stored
     context = segment_contexts(article)[block_id]
     ctx.memory.correct(MemoryKey(edition.source_lang, edition.target_lang, segment.text, context), text)
     return stored

@@ -13,7 +13,11 @@ not run an inline script.
     POST /editions/{id}/blocks/{block_id}   save an edited block (re-runs QA, teaches the memory)
     POST /editions/{id}/approve|reject      set the review state
     GET  /editions/{id}/export/{fmt}        text, md, html or json as an attachment
-    GET  /login, POST /login, POST /logout  the API key as an HttpOnly SameSite=Strict cookie
+    GET  /login, POST /login, POST /logout  sign in with an API key: a short-lived login token (never
+                                            the key) in an HttpOnly SameSite=Strict cookie; sign out
+                                            ends the token on the server
+
+A key sees only the jobs it submitted (`service.tenancy`); another key's job or edition is a 404 page.
 """
 
 from __future__ import annotations
@@ -37,8 +41,9 @@ from editions.service.context import ServiceContext
 from editions.service.editing import MAX_BLOCK_CHARS, edit_block, export_edition
 from editions.service.highlight import SEVERITIES, edition_rows
 from editions.service.security import COOKIE, Principal, authenticate, context_of
+from editions.service.tenancy import teaches_memory, visible_owner
 from editions.store.editions import StoredEdition, get_edition, set_review
-from editions.store.keys import verify_key
+from editions.store.keys import create_login_token, end_login, verify_key
 from editions.store.views import job_view, list_jobs
 from editions.vocabulary import ReviewState
 
@@ -62,13 +67,14 @@ EXPORT_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
-COOKIE_MAX_AGE = 12 * 3600
 MAX_NOTE_CHARS = 2000
+LEGACY_COOKIE = "editions_key"
 FORMAT_LABELS = {"text": "Text", "md": "Markdown", "html": "HTML", "json": "JSON"}
 LANGUAGE_NAMES = {"en": "English", "fr": "French", "vi": "Vietnamese"}
 # What a redirect back to the edition says; only these fixed texts can appear (no echo of the URL).
 NOTICES = {
     "saved": "Saved. QA re-checked this block and the correction went into the translation memory.",
+    "saved_own": "Saved. QA re-checked this block (only an editor's corrections go into the shared memory).",
     ReviewState.APPROVED: "Edition approved.",
     ReviewState.REJECTED: "Edition rejected.",
 }
@@ -192,7 +198,7 @@ def _local_path(target: str | None) -> str:
 @router.get("/")
 def jobs_page(request: Request, principal: Auth) -> Response:
     ctx = context_of(request)
-    jobs = list_jobs(ctx.store, limit=100)
+    jobs = list_jobs(ctx.store, limit=100, owner=visible_owner(principal))
     return _page(request, "jobs.html", {"title": "Jobs", "jobs": jobs})
 
 
@@ -200,7 +206,7 @@ def jobs_page(request: Request, principal: Auth) -> Response:
 def job_page(request: Request, job_id: str, principal: Auth) -> Response:
     ctx = context_of(request)
     try:
-        job = job_view(ctx.store, job_id)
+        job = job_view(ctx.store, job_id, visible_owner(principal))
     except UsageError as err:
         return error_page(request, _status(err), str(err), back=("/", "All jobs"))
     live = not job.status.finished
@@ -208,15 +214,15 @@ def job_page(request: Request, job_id: str, principal: Auth) -> Response:
     return _page(request, "job.html", {"title": headline or f"Job {job_id[:8]}", "job": job, "live": live})
 
 
-def _load(ctx: ServiceContext, edition_id: str) -> StoredEdition:
-    return get_edition(ctx.store, edition_id)
+def _load(ctx: ServiceContext, edition_id: str, principal: Principal) -> StoredEdition:
+    return get_edition(ctx.store, edition_id, visible_owner(principal))
 
 
 @router.get("/editions/{edition_id}")
 def edition_page(request: Request, edition_id: str, principal: Auth, notice: str | None = None) -> Response:
     ctx = context_of(request)
     try:
-        stored = _load(ctx, edition_id)
+        stored = _load(ctx, edition_id, principal)
     except UsageError as err:
         return error_page(request, _status(err), str(err), back=("/", "All jobs"))
     rows = edition_rows(stored)
@@ -253,21 +259,24 @@ def save_block(
     ctx = context_of(request)
     back = (_edition_url(edition_id, anchor=f"block-{block_id}"), "Back to the edition")
     try:
-        stored = edit_block(ctx, edition_id, block_id, text, revision)
+        teach = teaches_memory(principal)
+        stored = edit_block(ctx, edition_id, block_id, text, revision, visible_owner(principal), teach)
     except UsageError as err:
         kept = text if not isinstance(err, NotFoundError) else None
         return error_page(request, _status(err), str(err), back=back, kept_text=kept)
-    return _see_other(_edition_url(stored.id, "saved", f"block-{block_id}"))
+    return _see_other(_edition_url(stored.id, "saved" if teach else "saved_own", f"block-{block_id}"))
 
 
-def _review(request: Request, edition_id: str, state: str, note: str | None) -> Response:
+def _review(
+    request: Request, principal: Principal, edition_id: str, state: str, note: str | None
+) -> Response:
     ctx = context_of(request)
     back = (_edition_url(edition_id), "Back to the edition")
     note = (note or "").strip() or None
     if note is not None and len(note) > MAX_NOTE_CHARS:
         return error_page(request, 422, f"a note is limited to {MAX_NOTE_CHARS} characters", back=back)
     try:
-        set_review(ctx.store, edition_id, state, note)
+        set_review(ctx.store, edition_id, state, note, visible_owner(principal))
     except UsageError as err:
         return error_page(request, _status(err), str(err), back=back)
     return _see_other(_edition_url(edition_id, state, "review"))
@@ -277,19 +286,19 @@ def _review(request: Request, edition_id: str, state: str, note: str | None) -> 
 def approve(
     request: Request, edition_id: str, principal: Auth, note: Annotated[str, Form()] = ""
 ) -> Response:
-    return _review(request, edition_id, ReviewState.APPROVED, note)
+    return _review(request, principal, edition_id, ReviewState.APPROVED, note)
 
 
 @router.post("/editions/{edition_id}/reject")
 def reject(request: Request, edition_id: str, principal: Auth, note: Annotated[str, Form()] = "") -> Response:
-    return _review(request, edition_id, ReviewState.REJECTED, note)
+    return _review(request, principal, edition_id, ReviewState.REJECTED, note)
 
 
 @router.get("/editions/{edition_id}/export/{fmt}")
 def export(request: Request, edition_id: str, fmt: str, principal: Auth) -> Response:
     ctx = context_of(request)
     try:
-        body, media, name = export_edition(_load(ctx, edition_id), fmt)
+        body, media, name = export_edition(_load(ctx, edition_id, principal), fmt)
     except UsageError as err:
         return error_page(request, _status(err), str(err), back=(_edition_url(edition_id), "Back"))
     safe_name = re.sub(r"[^A-Za-z0-9._-]", "_", name)
@@ -325,11 +334,14 @@ async def login(
     found = await run_in_threadpool(verify_key, ctx.store, secret) if secret else None
     if found is None:
         return _login_form(request, target, "That key is unknown or has been revoked.", 401)
+    ttl = ctx.config.login_ttl_s
+    token = await run_in_threadpool(create_login_token, ctx.store, found, ttl)
     response = _see_other(target)
+    response.delete_cookie(LEGACY_COOKIE, path="/")  # an earlier version's cookie held the key itself
     response.set_cookie(
         COOKIE,
-        secret,
-        max_age=COOKIE_MAX_AGE,
+        token,
+        max_age=int(ttl),
         path="/",
         httponly=True,
         samesite="strict",
@@ -340,6 +352,10 @@ async def login(
 
 @router.post("/logout")
 def logout(request: Request, principal: Auth) -> Response:
+    """Sign out: the token is deleted on the server, so a copy of the cookie kept anywhere is dead too."""
+    token = request.cookies.get(COOKIE)
+    if principal.via_cookie and token:
+        end_login(context_of(request).store, token)
     response = _see_other("/login")
     response.delete_cookie(
         COOKIE, path="/", httponly=True, samesite="strict", secure=request.url.scheme == "https"

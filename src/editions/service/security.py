@@ -1,6 +1,6 @@
 """Who is calling, and how often: API keys, per-key rate limits, and same-origin checks for forms.
 
-A key comes as `Authorization: Bearer …`, as `X-API-Key`, or, for the review page in a browser, as an
+A key comes as `Authorization: Bearer …`, as `X-API-Key`, or, for the review page, as a login token in an
 HttpOnly SameSite=Strict cookie set by `/login`. Keys are required whenever the server listens beyond
 loopback; on loopback without keys every caller is "local". A cookie-authenticated form post must come
 from this site (its Origin or Referer names our host), so another site cannot post on an editor's behalf.
@@ -18,9 +18,10 @@ from starlette.concurrency import run_in_threadpool
 
 from editions.errors import AuthError
 from editions.service.context import ServiceContext
-from editions.store.keys import ApiKey, verify_key
+from editions.store.keys import ApiKey, verify_key, verify_login_token
+from editions.vocabulary import KeyRole
 
-COOKIE = "editions_key"
+COOKIE = "editions_session"  # a login token (store.keys); earlier versions kept the key in "editions_key"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -34,6 +35,11 @@ class Principal:
     def owner(self) -> str:
         """The jobs this caller submits are stored under this name (idempotency keys are per owner)."""
         return self.key.prefix if self.key else "local"
+
+    @property
+    def role(self) -> KeyRole:
+        """The key's role; "local" (loopback without keys) is the operator at the machine: admin."""
+        return self.key.role if self.key else KeyRole.ADMIN
 
 
 class RateLimiter:
@@ -90,9 +96,9 @@ async def authenticate(request: Request) -> Principal:
     secret, via_cookie = _secret(request)
     principal: Principal
     if secret:
-        key = await run_in_threadpool(verify_key, ctx.store, secret)
+        key = await run_in_threadpool(verify_login_token if via_cookie else verify_key, ctx.store, secret)
         if key is None:
-            raise AuthError(401, "unknown or revoked API key")
+            raise AuthError(401, "sign-in expired or ended" if via_cookie else "unknown or revoked API key")
         principal = Principal(f"key:{key.prefix}", key, via_cookie)
     elif ctx.config.keys_required:
         raise AuthError(
