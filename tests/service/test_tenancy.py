@@ -313,3 +313,46 @@ def test_queued_tasks_per_key_are_capped(db_url: str) -> None:
             headers=_headers(secret_a),
         )
         assert again.status_code == 202
+
+
+def test_a_json_article_id_cannot_reach_another_keys_article(keyed: LiveService) -> None:
+    """A JSON article names its own id. Another key that sends the same id with other content must get
+    a translation of what it sent, never the stored article of the first key (which it could then read
+    back through its own job), and a corrected article under the same id must be translated as corrected."""
+    from editions.store.queue import claim_task
+
+    secret_a, _ = create_key(keyed.ctx.store, "desk a")
+    secret_b, _ = create_key(keyed.ctx.store, "desk b")
+    secret_story = {
+        "id": "cms-1",
+        "headline": "Embargoed: minister to resign",
+        "blocks": [{"id": "b1", "text": "Secret."}],
+    }
+    probe = {"id": "cms-1", "headline": "Anything", "blocks": [{"id": "b1", "text": "Nothing."}]}
+    with keyed.client() as client:
+        a = client.post(
+            "/v1/articles", json={"article": secret_story, "targets": ["fr"]}, headers=_headers(secret_a)
+        )
+        b = client.post(
+            "/v1/articles", json={"article": probe, "targets": ["fr"]}, headers=_headers(secret_b)
+        )
+        assert a.status_code == 202 and b.status_code == 202
+        view = client.get(f"/v1/jobs/{b.json()['job_id']}", headers=_headers(secret_b)).json()
+    assert view["articles"][0]["headline"] == "Anything", "key B's job shows key A's article"
+    assert view["articles"][0]["article_id"] == "cms-1"  # the id the client gave is what it sees
+    claimed = [claim_task(keyed.ctx.store, "w", 30), claim_task(keyed.ctx.store, "w", 30)]
+    translated = {task.job_id: task.article.headline for task in claimed if task is not None}
+    assert translated == {
+        a.json()["job_id"]: "Embargoed: minister to resign",
+        b.json()["job_id"]: "Anything",
+    }, "a job translates another submission's article"
+    # an id of any length is the client's business: rows are keyed by the content hash (PostgreSQL
+    # refused ids over 32 characters with a traceback when the id was the row's key)
+    long_id = {**probe, "id": "x" * 100}
+    with keyed.client() as client:
+        got = client.post(
+            "/v1/articles", json={"article": long_id, "targets": ["fr"]}, headers=_headers(secret_b)
+        )
+        assert got.status_code == 202, got.text
+        view = client.get(f"/v1/jobs/{got.json()['job_id']}", headers=_headers(secret_b)).json()
+    assert view["articles"][0]["article_id"] == "x" * 100

@@ -137,6 +137,18 @@ class ClaimedTask:
     article: Article
     options: dict[str, Any]
     attempts: int
+    stored_article_id: str = ""  # the articles row (`stored_article_id()`); "" means `article.id`
+
+
+def stored_article_id(article: Article) -> str:
+    """The key an article is stored under: a hash of its whole document, not the id it came with.
+
+    A JSON article names its own id, so two submissions may share an id with different content (two
+    keys, or a corrected article). Stored by that id, the second would be translated as the first, and
+    its sender could read the first back through its own job. The same content still shares one row.
+    """
+    payload = json.dumps(article.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 
 def worker_identity() -> str:
@@ -184,7 +196,7 @@ def submit_job(store: Store, submission: Submission, quota: Quota | None = None)
                 session.execute(
                     insert(ArticleRow)
                     .values(
-                        id=item.article.id,
+                        id=stored_article_id(item.article),
                         headline=item.article.headline,
                         source_lang=item.article.source_lang,
                         source_format=item.source_format,
@@ -212,7 +224,7 @@ def submit_job(store: Store, submission: Submission, quota: Quota | None = None)
                         TaskRow(
                             job_id=job_id,
                             position=position,
-                            article_id=item.article.id,
+                            article_id=stored_article_id(item.article),
                             target_lang=lang,
                             source_lang=item.article.source_lang,
                         )
@@ -320,6 +332,7 @@ def claim_task(store: Store, owner: str, lease_s: float) -> ClaimedTask | None:
                 article=_as_submitted(article_row.document, task.source_lang),
                 options=dict(job.options or {}),
                 attempts=task.attempts,
+                stored_article_id=task.article_id,
             )
     return None
 
@@ -438,7 +451,7 @@ def _edition_row(edition_id: str, task: ClaimedTask, edition: Edition) -> Editio
         id=edition_id,
         task_id=task.id,
         job_id=task.job_id,
-        article_id=task.article.id,
+        article_id=task.stored_article_id or task.article.id,
         source_lang=edition.source_lang,
         target_lang=edition.target_lang,
         headline=edition.headline,

@@ -58,7 +58,10 @@ class Base(DeclarativeBase):
 
 
 class ArticleRow(Base):
-    """A submitted article, by content id: the same article sent twice is stored once."""
+    """A submitted article, keyed by a hash of its whole document (`queue.stored_article_id`), not by
+    the id it came with: the same article sent twice is stored once, and two articles that share an id
+    (a JSON article names its own; two keys, or a correction) are two rows. Rows stored before keep
+    their old keys."""
 
     __tablename__ = "articles"
 
@@ -134,7 +137,7 @@ class TaskRow(Base):
     position: Mapped[int] = mapped_column(Integer)  # the article's place in its job
     article_id: Mapped[str] = mapped_column(ForeignKey("articles.id"))
     target_lang: Mapped[str] = mapped_column(String(16))
-    # the language this submission gave or detected (articles are shared by content id; this is not)
+    # the language this submission gave or detected (articles are shared by content; this is not)
     source_lang: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default=TaskStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -39,7 +39,7 @@ class LanguageProgress(BaseModel):
 
 class ArticleProgress(BaseModel):
     position: int
-    article_id: str
+    article_id: str  # the article's own id (given in its JSON, else from its content)
     headline: str | None
     languages: dict[str, LanguageProgress]  # in the job's order of targets
 
@@ -94,21 +94,23 @@ def job_view(store: Store, job_id: str, owner: str | None = None) -> JobView:
         editions = {
             row.task_id: row for row in session.scalars(select(EditionRow).where(EditionRow.job_id == job_id))
         }
-        headlines = dict(
-            session.execute(
-                select(ArticleRow.id, ArticleRow.headline).where(
+        # rows are keyed by a hash of the document (`queue.stored_article_id`); the API shows the article's id
+        stored = {
+            row_id: (own_id or row_id, headline)
+            for row_id, own_id, headline in session.execute(
+                select(ArticleRow.id, ArticleRow.document["id"].as_string(), ArticleRow.headline).where(
                     ArticleRow.id.in_({t.article_id for t in tasks})
                 )
             ).all()
-        )
+        }
         articles: dict[int, ArticleProgress] = {}
         for t in tasks:
             entry = articles.setdefault(
                 t.position,
                 ArticleProgress(
                     position=t.position,
-                    article_id=t.article_id,
-                    headline=headlines.get(t.article_id),
+                    article_id=stored.get(t.article_id, (t.article_id, None))[0],
+                    headline=stored.get(t.article_id, (t.article_id, None))[1],
                     languages={},
                 ),
             )
