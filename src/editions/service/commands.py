@@ -29,6 +29,27 @@ def register(cli: click.Group) -> None:
 @click.option("--require-keys/--no-require-keys", default=None, help="Default: required beyond loopback.")
 @click.option("--rate", "rate_per_minute", type=int, default=60, show_default=True, help="Requests/minute.")
 @click.option("--lease", "lease_s", type=float, default=30.0, show_default=True, help="Task lease, seconds.")
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="A Host name the server answers to besides loopback and --host (repeatable; '*': any).",
+)
+@click.option(
+    "--forwarded-allow-ips",
+    default=None,
+    metavar="IPS",
+    help="Proxies (comma-separated) whose X-Forwarded-For is believed; default: none.",
+)
+@click.option(
+    "--header-timeout", "header_timeout_s", type=float, default=10.0, show_default=True,
+    help="Seconds a client has to send its request headers.",
+)  # fmt: skip
+@click.option(
+    "--body-timeout", "body_idle_timeout_s", type=float, default=15.0, show_default=True,
+    help="Seconds a request body may stall before 408.",
+)  # fmt: skip
 @click.option("--log-level", default="info", show_default=True)
 def serve(
     host: str,
@@ -44,19 +65,25 @@ def serve(
     require_keys: bool | None,
     rate_per_minute: int,
     lease_s: float,
+    allowed_hosts: tuple[str, ...],
+    forwarded_allow_ips: str | None,
+    header_timeout_s: float,
+    body_idle_timeout_s: float,
     log_level: str,
 ) -> None:
     """Run the API, the background workers and the review page."""
-    import uvicorn
-
     from editions.engines import engine_options
     from editions.service.app import create_app
     from editions.service.context import ServiceConfig, ServiceContext, is_loopback
+    from editions.service.edge import build_server
     from editions.service.observe import configure_logging
     from editions.store.keys import list_keys
 
     if workers < 0 or lease_s <= 0:
         raise UsageError("--workers must be ≥ 0 and --lease > 0")
+    if header_timeout_s <= 0 or body_idle_timeout_s <= 0:
+        raise UsageError("--header-timeout and --body-timeout must be > 0")
+    proxies = tuple(ip.strip() for ip in (forwarded_allow_ips or "").split(",") if ip.strip())
     config = ServiceConfig(
         database_url=database_url,
         host=host,
@@ -67,6 +94,10 @@ def serve(
         glossary_path=glossary_path,
         rate_per_minute=rate_per_minute,
         lease_s=lease_s,
+        allowed_hosts=tuple(allowed_hosts),
+        forwarded_allow_ips=proxies,
+        header_timeout_s=header_timeout_s,
+        body_idle_timeout_s=body_idle_timeout_s,
     )
     configure_logging(log_level)
     ctx = ServiceContext.open(config)
@@ -80,7 +111,7 @@ def serve(
         runner = JobRunner(ctx)
         runner.preload()
     app = create_app(config, ctx=ctx, runner=runner)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    build_server(app, config).run()
 
 
 @click.group()
