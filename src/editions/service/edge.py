@@ -35,6 +35,7 @@ from editions.service import observe
 from editions.service.context import ServiceConfig, is_loopback
 
 WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})
+ABORTED = observe.ABORTED
 
 
 def host_name(value: str) -> str | None:
@@ -136,6 +137,7 @@ class BodyGuard:
                 raise _Stalled from None
             if message["type"] == "http.disconnect":
                 state["whole"] = state["aborted"] = True
+                scope.setdefault("state", {})[ABORTED] = True  # observe logs no second line for it
                 observe.log("request.aborted", method=scope["method"], path=scope["path"], received=received)
             elif not message.get("more_body", False):
                 state["whole"] = True
