@@ -510,3 +510,49 @@ def test_an_aborted_upload_logs_one_line_and_no_traceback(db_url: str, head: byt
     assert len(lines) == 1, text  # one line for the aborted upload, nothing else
     assert json.loads(lines[0].split(" ", 2)[2])["event"] == "request.aborted"
     assert "Traceback" not in text, text
+
+
+@pytest.mark.parametrize(
+    ("bound", "allowed", "host", "ok"),
+    [
+        ("127.0.0.1", (), "localhost:8000", True),
+        ("127.0.0.1", (), "LOCALHOST.", True),
+        ("127.0.0.1", (), "[::1]:8000", True),
+        ("127.0.0.1", (), "127.0.0.2", True),  # an IP literal cannot be rebound
+        ("127.0.0.1", (), "10.0.0.5:8000", False),
+        ("127.0.0.1", (), "attacker.example:8000", False),
+        ("127.0.0.1", (), "localhost.attacker.example", False),
+        ("127.0.0.1", (), "localhost:80@attacker.example", False),
+        ("127.0.0.1", (), "[::1", False),
+        ("127.0.0.1", ("news.example:8443",), "news.example:9000", True),  # any port
+        ("127.0.0.1", ("*",), "anything.example", True),
+        ("10.1.2.3", (), "10.1.2.3:8000", True),  # the bound address
+        ("10.1.2.3", (), "10.1.2.4:8000", False),
+        ("0.0.0.0", (), "192.0.2.7:8000", True),  # bound everywhere: any IP literal, no names
+        ("0.0.0.0", (), "intranet.example", False),
+        ("editions.intranet", (), "editions.intranet:8000", True),
+    ],
+)
+def test_host_policy(bound: str, allowed: tuple[str, ...], host: str, ok: bool) -> None:
+    from editions.service.edge import HostPolicy
+
+    assert HostPolicy(ServiceConfig(host=bound, allowed_hosts=allowed)).allows(host) is ok
+
+
+def test_serve_trusts_forwarded_headers_only_when_told() -> None:
+    from editions.service.edge import server_config
+
+    plain = server_config(None, ServiceConfig())  # type: ignore[arg-type]
+    assert plain.proxy_headers is False
+    behind = server_config(None, ServiceConfig(forwarded_allow_ips=("10.0.0.1",)))  # type: ignore[arg-type]
+    assert behind.proxy_headers is True and behind.forwarded_allow_ips == ["10.0.0.1"]
+
+
+def test_a_slow_second_request_on_a_kept_alive_connection_is_closed(db_url: str) -> None:
+    config = ServiceConfig(database_url=db_url, workers=0, header_timeout_s=1.0)
+    with live_service(config) as live, _raw(live) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert sock.recv(4096).startswith(b"HTTP/1.1 200")
+        sock.sendall(b"GET /healthz HTTP/1.1\r\n")
+        closed = _closed_after(sock, b"X-Padding: a\r\n", 6.0)
+    assert closed is not None and closed < 3.0, closed
