@@ -17,6 +17,7 @@ import uvicorn
 from editions.document import Article, Edition, EditionBlock, Provenance
 from editions.service.app import create_app
 from editions.service.context import ServiceConfig, ServiceContext
+from editions.service.edge import build_server
 from editions.store.queue import Submission, SubmittedArticle, claim_task, complete_task, submit_job
 
 
@@ -49,7 +50,7 @@ def live_service(config: ServiceConfig, engine_factory: Any = None) -> Iterator[
 
         runner = JobRunner(ctx, engine_factory=engine_factory)
     app = create_app(config, ctx=ctx, runner=runner)
-    server = uvicorn.Server(uvicorn.Config(app, host=config.host, port=config.port, log_level="warning"))
+    server = build_server(app, config)  # as `editions serve` builds it
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

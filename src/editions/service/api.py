@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
@@ -30,8 +31,9 @@ from editions.errors import UsageError
 from editions.ingest import read_article, read_article_text, read_article_url
 from editions.languages import parse_targets
 from editions.service.context import ServiceContext
-from editions.service.editing import edit_block, export_edition
-from editions.service.security import Principal, authenticate, context_of
+from editions.service.editing import attachment_headers, edit_block, export_edition
+from editions.service.limits import Edge, SlottedStream
+from editions.service.security import Principal, authenticate, caller_name, context_of
 from editions.service.tenancy import require_role, teaches_memory, visible_owner
 from editions.store import editions, queue, views
 from editions.store.editions import EditionView
@@ -122,6 +124,16 @@ def _read_one(ctx: ServiceContext, item: ArticleIn) -> SubmittedArticle:
     return SubmittedArticle(article, item.format)
 
 
+async def _read(request: Request, item: ArticleIn, deadline: float) -> SubmittedArticle:
+    """A URL is fetched on the edge's bounded fetch pool (a slow server holds one of its threads, never
+    one of the request pool's); anything else is read on the request pool."""
+    ctx = context_of(request)
+    if item.url is not None:
+        edge: Edge = request.app.state.edge
+        return await edge.fetches.run(deadline, _read_one, ctx, item)
+    return await run_in_threadpool(_read_one, ctx, item)
+
+
 def _submitted(job_id: str, created: bool) -> JSONResponse:
     body = Submitted(
         job_id=job_id,
@@ -187,7 +199,8 @@ async def submit(
             raise UsageError(f"a job takes 1 to {MAX_ARTICLES_PER_JOB} articles")
         _quota(ctx).check_job(len(items), len(targets))  # before fetching any URL
         options = payload.options.model_dump(exclude_none=True)
-        read = [await run_in_threadpool(_read_one, ctx, item) for item in items]
+        deadline = time.monotonic() + ctx.config.fetch_deadline_s  # for all the job's URLs together
+        read = [await _read(request, item, deadline) for item in items]
     elif media in RAW_TYPES:
         if not to:
             raise UsageError("give the target languages as ?to=fr,vi with a raw article body")
@@ -223,9 +236,15 @@ def get_job(job_id: str, request: Request, principal: Caller) -> JobView:
 
 @router.get("/jobs/{job_id}/events", summary="Progress as server-sent events")
 async def job_events(job_id: str, request: Request, principal: Caller) -> Response:
-    """`event: progress` whenever the job changes, then `event: end` once it is done or failed."""
+    """`event: progress` whenever the job changes, then `event: end` once it is done or failed.
+
+    A caller may hold a few streams at once (`sse_max_per_caller`, and `sse_max_streams` overall; 429
+    beyond), each for at most `sse_max_lifetime_s`, after which it ends with `event: timeout`: reconnect."""
     ctx, owner = context_of(request), visible_owner(principal)
     first = await run_in_threadpool(job_view, ctx.store, job_id, owner)  # 404 before the stream starts
+    edge: Edge = request.app.state.edge
+    slot = edge.streams.acquire(caller_name(request, principal))
+    ends = time.monotonic() + ctx.config.sse_max_lifetime_s
 
     async def stream() -> AsyncIterator[str]:
         view, last = first, ""
@@ -239,11 +258,15 @@ async def job_events(job_id: str, request: Request, principal: Caller) -> Respon
                 return
             if await request.is_disconnected():
                 return
-            await asyncio.sleep(0.5)
+            if time.monotonic() >= ends:
+                limit = {"lifetime_s": ctx.config.sse_max_lifetime_s}
+                yield f"event: timeout\ndata: {json.dumps(limit)}\n\n"
+                return
+            await asyncio.sleep(min(0.5, max(0.0, ends - time.monotonic())))
             view = await run_in_threadpool(job_view, ctx.store, job_id, owner)
 
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
+    return SlottedStream(stream(), slot, media_type="text/event-stream", headers=headers)
 
 
 @router.get("/jobs/{job_id}/editions", summary="A job's finished editions")
@@ -269,7 +292,7 @@ def export(
 ) -> Response:
     stored = editions.get_edition(context_of(request).store, edition_id, visible_owner(principal))
     body, media, name = export_edition(stored, format)
-    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(body, media_type=media, headers=attachment_headers(name))
 
 
 @router.put("/editions/{edition_id}/blocks/{block_id}", summary="Correct one block")
@@ -302,11 +325,7 @@ def memory_stats(request: Request, principal: Caller) -> dict[str, Any]:
 def memory_export(request: Request, principal: Caller, approved_only: bool = False) -> Response:
     require_role(principal, KeyRole.EDITOR, "exporting the memory (every key's text)")
     data = context_of(request).memory.export_tmx(approved_only=approved_only)
-    return Response(
-        data,
-        media_type="application/x-tmx+xml",
-        headers={"Content-Disposition": 'attachment; filename="memory.tmx"'},
-    )
+    return Response(data, media_type="application/x-tmx+xml", headers=attachment_headers("memory.tmx"))
 
 
 @router.post("/memory/tmx", summary="Import a TMX file (entries become approved; admin keys only)")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -24,12 +25,15 @@ from editions.errors import (
     StaleEditError,
     UsageError,
 )
-from editions.service import observe
+from editions.service import edge, observe
 from editions.service.context import ServiceConfig, ServiceContext
-from editions.service.security import RateLimiter
+from editions.service.limits import Edge
+from editions.service.security import Principal, authenticate
 from editions.service.worker import JobRunner
 
 STATIC = Path(__file__).parent / "static"
+HEALTH_TIMEOUT_S = 5.0
+Caller = Annotated[Principal, Depends(authenticate)]
 
 
 def _status_for(err: EditionsError) -> int:
@@ -91,6 +95,7 @@ def create_app(
         finally:
             if app.state.runner is not None:
                 app.state.runner.stop()
+            app.state.edge.shutdown()
             observe.log("service.stop")
 
     app = FastAPI(
@@ -98,17 +103,31 @@ def create_app(
         version=__version__,
         description="Faithful editions of news articles: submit, follow, review, approve, export.",
         lifespan=lifespan,
+        # Swagger UI and ReDoc load their scripts from a public CDN (offline: a blank page; online: a
+        # third party's code on our origin). The schema is at /openapi.json, behind a key when keys are.
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
     )
     app.state.ctx = context
     app.state.runner = runner
-    app.state.limiter = RateLimiter()
+    app.state.edge = Edge.for_config(config)
+    app.state.limiter = app.state.edge.requests
+    app.state.hosts = edge.HostPolicy(config)
     observe.install(app, config.max_body_bytes)
+    edge.install(app, config)
 
     @app.exception_handler(AuthError)
     async def auth_error(request: Request, err: AuthError) -> Response:
         if err.status == 401 and _wants_html(request):
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
         headers = {"Retry-After": str(max(1, round(err.retry_after)))} if err.retry_after else None
+        if _wants_html(request):
+            from editions.service.review import error_page
+
+            page = error_page(request, err.status, err.message)
+            page.headers.update(headers or {})
+            return page
         return JSONResponse({"error": err.message}, status_code=err.status, headers=headers)
 
     @app.exception_handler(EditionsError)
@@ -130,11 +149,18 @@ def create_app(
         ]
         return JSONResponse({"error": "invalid request", "problems": problems[:20]}, status_code=422)
 
+    def ping_database() -> None:
+        with context.store.session() as session:
+            session.connection().exec_driver_sql("SELECT 1")
+
     @app.get("/healthz", include_in_schema=False)
-    def healthz() -> JSONResponse:
+    async def healthz() -> JSONResponse:
+        """On the edge's own threads: a request pool full of slow work does not make us look dead."""
+        ping = app.state.edge.on(app.state.edge.health, ping_database)
         try:
-            with context.store.session() as session:
-                session.connection().exec_driver_sql("SELECT 1")
+            await asyncio.wait_for(ping, HEALTH_TIMEOUT_S)
+        except TimeoutError:
+            return JSONResponse({"status": "error", "database": "no answer in time"}, status_code=503)
         except Exception as err:
             return JSONResponse({"status": "error", "database": str(err)[:200]}, status_code=503)
         runner: JobRunner | None = app.state.runner
@@ -148,9 +174,13 @@ def create_app(
         )
 
     @app.get("/metrics", include_in_schema=False)
-    def metrics() -> PlainTextResponse:
+    def metrics(principal: Caller) -> PlainTextResponse:
         body, media = observe.metrics_payload(context.store)
         return PlainTextResponse(body, media_type=media)
+
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi(principal: Caller) -> JSONResponse:
+        return JSONResponse(app.openapi())
 
     from editions.service import api, review
 

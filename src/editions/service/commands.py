@@ -39,6 +39,27 @@ def register(cli: click.Group) -> None:
     show_default=True,
     help="How long a review-page sign-in lasts.",
 )
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="A Host name the server answers to besides loopback and --host (repeatable; '*': any).",
+)
+@click.option(
+    "--forwarded-allow-ips",
+    default=None,
+    metavar="IPS",
+    help="Proxies (comma-separated) whose X-Forwarded-For is believed; default: none.",
+)
+@click.option(
+    "--header-timeout", "header_timeout_s", type=float, default=10.0, show_default=True,
+    help="Seconds a client has to send its request headers.",
+)  # fmt: skip
+@click.option(
+    "--body-timeout", "body_idle_timeout_s", type=float, default=15.0, show_default=True,
+    help="Seconds a request body may stall before 408.",
+)  # fmt: skip
 @click.option("--log-level", default="info", show_default=True)
 def serve(
     host: str,
@@ -56,14 +77,17 @@ def serve(
     lease_s: float,
     max_queued: int,
     session_hours: float,
+    allowed_hosts: tuple[str, ...],
+    forwarded_allow_ips: str | None,
+    header_timeout_s: float,
+    body_idle_timeout_s: float,
     log_level: str,
 ) -> None:
     """Run the API, the background workers and the review page."""
-    import uvicorn
-
     from editions.engines import engine_options
     from editions.service.app import create_app
     from editions.service.context import ServiceConfig, ServiceContext, is_loopback
+    from editions.service.edge import build_server
     from editions.service.observe import configure_logging
     from editions.store.keys import list_keys
 
@@ -71,6 +95,9 @@ def serve(
         raise UsageError("--workers must be ≥ 0 and --lease > 0")
     if max_queued < 1 or session_hours <= 0:
         raise UsageError("--max-queued must be ≥ 1 and --session-hours > 0")
+    if header_timeout_s <= 0 or body_idle_timeout_s <= 0:
+        raise UsageError("--header-timeout and --body-timeout must be > 0")
+    proxies = tuple(ip.strip() for ip in (forwarded_allow_ips or "").split(",") if ip.strip())
     config = ServiceConfig(
         database_url=database_url,
         host=host,
@@ -83,6 +110,10 @@ def serve(
         lease_s=lease_s,
         max_pending_tasks_per_owner=max_queued,
         login_ttl_s=session_hours * 3600,
+        allowed_hosts=tuple(allowed_hosts),
+        forwarded_allow_ips=proxies,
+        header_timeout_s=header_timeout_s,
+        body_idle_timeout_s=body_idle_timeout_s,
     )
     configure_logging(log_level)
     ctx = ServiceContext.open(config)
@@ -96,7 +127,7 @@ def serve(
         runner = JobRunner(ctx)
         runner.preload()
     app = create_app(config, ctx=ctx, runner=runner)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    build_server(app, config).run()
 
 
 @click.group()

@@ -46,6 +46,26 @@ class ServiceConfig:
     max_pending_tasks_per_owner: int = 500  # pending + running, over all of one key's jobs
     login_ttl_s: float = 12 * 3600.0
 
+    # --- the edge: who may reach the server, and how long a connection may hold on to it -------------
+    # Host names a request may carry besides the loopback names and `host` (any port; "*": any). A Host
+    # outside them is refused with 400 before anything else, so a page on a domain an attacker points at
+    # 127.0.0.1 (DNS rebinding) cannot reach a server that needs no keys.
+    allowed_hosts: tuple[str, ...] = ()
+    # Proxies whose X-Forwarded-For / -Proto are believed (uvicorn's `forwarded_allow_ips`); empty: none,
+    # so a client cannot pick its own address (and so its own rate-limit bucket).
+    forwarded_allow_ips: tuple[str, ...] = ()
+    failed_auth_per_minute: int = 10  # wrong keys and failed sign-ins per client address, then 429
+    max_rate_buckets: int = 10_000  # rate-limit buckets kept; idle (full) ones are evicted first
+    fetch_threads: int = 4  # URL fetches at once, on their own pool (never the request thread pool)
+    fetch_queue: int = 16  # URL fetches waiting for a thread; beyond that 503 with Retry-After
+    fetch_deadline_s: float = 30.0  # one URL submission's fetch, waiting in the queue included
+    sse_max_streams: int = 100  # event streams open at once, all callers together (429 beyond)
+    sse_max_per_caller: int = 4  # event streams open at once per key (or client address without keys)
+    sse_max_lifetime_s: float = 600.0  # then the stream ends with `event: timeout`; clients reconnect
+    header_timeout_s: float = 10.0  # from connecting to the end of the request headers, then closed
+    body_idle_timeout_s: float = 15.0  # a request body that sends nothing for this long gets 408
+    keep_alive_s: float = 5.0  # an idle kept-alive connection is closed after this
+
     @property
     def keys_required(self) -> bool:
         if self.require_keys is not None:

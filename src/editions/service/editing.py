@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import quote
+
 from editions.errors import UsageError
 from editions.memory import MemoryKey, segment_contexts
 from editions.qa import BlockPair, QaContext, check_block
@@ -11,6 +14,14 @@ from editions.service.context import ServiceContext
 from editions.store.editions import StoredEdition, get_edition, save_edition
 
 MAX_BLOCK_CHARS = 20_000
+# A downloaded export opened in the browser may show the article, but never run or fetch anything
+# (the review page's exports and the /v1 ones alike, TMX included).
+EXPORT_HEADERS = {
+    "Content-Security-Policy": "sandbox; default-src 'none'; style-src 'unsafe-inline'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
 
 
 def edit_block(
@@ -82,3 +93,15 @@ def export_edition(stored: StoredEdition, fmt: str) -> tuple[str, str, str]:
     body = render_edition(stored.edition, fmt)
     name = f"{stored.edition.article_id}.{stored.edition.target_lang}.{EXTENSIONS[fmt]}"
     return body, f"{media[fmt]}; charset=utf-8", name
+
+
+def attachment_headers(name: str) -> dict[str, str]:
+    """`EXPORT_HEADERS` and a Content-Disposition for `name`, which may come from an article's own id.
+
+    Everything but letters, digits, "." , "-" and "_" becomes "_", so no quote, semicolon, slash or
+    line break of the id reaches the header; the name goes as RFC 6266 `filename*=UTF-8''…` (so
+    "報道-記事" survives) after an ASCII `filename` for clients that do not read it."""
+    unicode_name = re.sub(r"[^\w.-]", "_", name).strip(".") or "edition"
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", unicode_name)
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(unicode_name, safe='')}"
+    return {**EXPORT_HEADERS, "Content-Disposition": disposition}

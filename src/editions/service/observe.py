@@ -28,6 +28,8 @@ from editions.store.schema import TaskRow
 from editions.vocabulary import TaskStatus
 
 _logger = logging.getLogger("editions.service")
+# Set in a request's state when its client went away mid-body: the edge has logged it already.
+ABORTED = "aborted_upload"
 
 # One registry per process (not the global default), so tests can build several apps.
 REGISTRY = CollectorRegistry()
@@ -122,6 +124,8 @@ def install(app: FastAPI, max_body_bytes: int) -> None:
         REQUESTS.labels(request.method, name, str(response.status_code)).inc()
         LATENCY.labels(name).observe(elapsed)
         response.headers["X-Request-ID"] = request_id
+        if request.scope.get("state", {}).get(ABORTED):
+            return response  # `request.aborted` was its one line; the app's answer went nowhere
         principal = getattr(request.state, "principal", None)
         log(
             "http.request",

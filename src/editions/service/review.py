@@ -35,15 +35,15 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from editions.document import plain_text
-from editions.errors import NotFoundError, StaleEditError, UsageError
+from editions.errors import AuthError, NotFoundError, StaleEditError, UsageError
 from editions.render import FORMATS
 from editions.service.context import ServiceContext
-from editions.service.editing import MAX_BLOCK_CHARS, edit_block, export_edition
+from editions.service.editing import MAX_BLOCK_CHARS, attachment_headers, edit_block, export_edition
 from editions.service.highlight import SEVERITIES, edition_rows
-from editions.service.security import COOKIE, Principal, authenticate, context_of
+from editions.service.security import COOKIE, Principal, authenticate, checked_key, context_of, this_site
 from editions.service.tenancy import teaches_memory, visible_owner
 from editions.store.editions import StoredEdition, get_edition, set_review
-from editions.store.keys import create_login_token, end_login, verify_key
+from editions.store.keys import create_login_token, end_login
 from editions.store.views import job_view, list_jobs
 from editions.vocabulary import ReviewState
 
@@ -60,14 +60,8 @@ PAGE_HEADERS = {
     "X-Frame-Options": "DENY",
     "Cache-Control": "no-store",
 }
-# A downloaded export opened in the browser may show the article, but never run or fetch anything.
-EXPORT_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "Cache-Control": "no-store",
-}
 MAX_NOTE_CHARS = 2000
+LEGACY_COOKIE = "editions_key"
 LEGACY_COOKIE = "editions_key"
 FORMAT_LABELS = {"text": "Text", "md": "Markdown", "html": "HTML", "json": "JSON"}
 LANGUAGE_NAMES = {"en": "English", "fr": "French", "vi": "Vietnamese"}
@@ -301,9 +295,7 @@ def export(request: Request, edition_id: str, fmt: str, principal: Auth) -> Resp
         body, media, name = export_edition(_load(ctx, edition_id, principal), fmt)
     except UsageError as err:
         return error_page(request, _status(err), str(err), back=(_edition_url(edition_id), "Back"))
-    safe_name = re.sub(r"[^A-Za-z0-9._-]", "_", name)
-    headers = {**EXPORT_HEADERS, "Content-Disposition": f'attachment; filename="{safe_name}"'}
-    return Response(body, media_type=media, headers=headers)
+    return Response(body, media_type=media, headers=attachment_headers(name))
 
 
 # --- signing in ------------------------------------------------------------------------------------
@@ -327,12 +319,17 @@ async def login(
 ) -> Response:
     target = _local_path(next)
     origin = request.headers.get("origin")
-    if origin is not None and (origin == "null" or urlsplit(origin).netloc != request.headers.get("host")):
+    if origin is not None and (origin == "null" or not this_site(request, origin)):
         return error_page(request, 403, "cross-site sign-in refused")
-    ctx = context_of(request)
     secret = key.strip()
-    found = await run_in_threadpool(verify_key, ctx.store, secret) if secret else None
-    if found is None:
+    ctx = context_of(request)
+    try:
+        found = await checked_key(
+            request, secret
+        )  # failed sign-ins count against the address (429 past them)
+    except AuthError as err:
+        if err.status != 401:
+            raise
         return _login_form(request, target, "That key is unknown or has been revoked.", 401)
     ttl = ctx.config.login_ttl_s
     token = await run_in_threadpool(create_login_token, ctx.store, found, ttl)

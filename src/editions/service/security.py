@@ -8,16 +8,15 @@ from this site (its Origin or Referer names our host), so another site cannot po
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from fastapi import Request
-from starlette.concurrency import run_in_threadpool
 
 from editions.errors import AuthError
 from editions.service.context import ServiceContext
+from editions.service.edge import HostPolicy
+from editions.service.limits import Edge, RateLimiter
 from editions.store.keys import ApiKey, verify_key, verify_login_token
 from editions.vocabulary import KeyRole
 
@@ -42,27 +41,6 @@ class Principal:
         return self.key.role if self.key else KeyRole.ADMIN
 
 
-class RateLimiter:
-    """A token bucket per caller: `rate` requests a minute, bursts up to `rate` at once."""
-
-    def __init__(self) -> None:
-        self._buckets: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
-
-    def take(self, name: str, rate_per_minute: int) -> float:
-        """0 if the request may go ahead, else the seconds until it may."""
-        now = time.monotonic()
-        per_second = rate_per_minute / 60.0
-        with self._lock:
-            tokens, last = self._buckets.get(name, (float(rate_per_minute), now))
-            tokens = min(float(rate_per_minute), tokens + (now - last) * per_second)
-            if tokens >= 1.0:
-                self._buckets[name] = (tokens - 1.0, now)
-                return 0.0
-            self._buckets[name] = (tokens, now)
-            return (1.0 - tokens) / per_second
-
-
 def context_of(request: Request) -> ServiceContext:
     ctx: ServiceContext = request.app.state.ctx
     return ctx
@@ -78,16 +56,48 @@ def _secret(request: Request) -> tuple[str | None, bool]:
     return (cookie, True) if cookie else (None, False)
 
 
+def this_site(request: Request, url: str) -> bool:
+    """Whether `url` (an Origin or Referer) is this server: the Host the request came to, and that
+    Host one of ours (`edge.HostPolicy`), never merely whatever Host the request claims."""
+    netloc = urlsplit(url).netloc
+    policy: HostPolicy = request.app.state.hosts
+    return bool(netloc) and netloc == request.headers.get("host", "") and policy.allows(netloc)
+
+
 def _cross_site(request: Request, via_cookie: bool) -> bool:
     """A state-changing request a browser sent from another site (or, with a cookie, can't tell)."""
-    host = request.headers.get("host", "")
     origin = request.headers.get("origin")
     if origin is not None:
-        return origin == "null" or urlsplit(origin).netloc != host
+        return origin == "null" or not this_site(request, origin)
     if via_cookie:  # browsers send Origin on posts; with neither header, trust only the Referer
         referer = request.headers.get("referer")
-        return not referer or urlsplit(referer).netloc != host
+        return not referer or not this_site(request, referer)
     return False  # not a browser (curl, a CMS): nothing ambient to abuse
+
+
+def client_address(request: Request) -> str:
+    """The peer's address (a proxy's X-Forwarded-For only when `forwarded_allow_ips` trusts it)."""
+    return request.client.host if request.client else "?"
+
+
+def caller_name(request: Request, principal: Principal) -> str:
+    """Whose rate-limit bucket and stream slots a request uses: its key, or else its address."""
+    return principal.name if principal.key else f"local:{client_address(request)}"
+
+
+async def checked_key(request: Request, secret: str, *, login_token: bool = False) -> ApiKey:
+    """The live key for `secret` (an API key, or with `login_token` a sign-in cookie's token), checked
+    on the edge's own threads; wrong guesses are limited per address, and an address over its limit is
+    refused before its key is even looked at."""
+    edge: Edge = request.app.state.edge
+    address = client_address(request)
+    edge.refuse_if_failing(address)
+    verify = verify_login_token if login_token else verify_key
+    key = await edge.on(edge.auth, verify, context_of(request).store, secret)
+    if key is None:
+        edge.count_failure(address)
+        raise AuthError(401, "sign-in expired or ended" if login_token else "unknown or revoked API key")
+    return key
 
 
 async def authenticate(request: Request) -> Principal:
@@ -96,9 +106,7 @@ async def authenticate(request: Request) -> Principal:
     secret, via_cookie = _secret(request)
     principal: Principal
     if secret:
-        key = await run_in_threadpool(verify_login_token if via_cookie else verify_key, ctx.store, secret)
-        if key is None:
-            raise AuthError(401, "sign-in expired or ended" if via_cookie else "unknown or revoked API key")
+        key = await checked_key(request, secret, login_token=via_cookie)
         principal = Principal(f"key:{key.prefix}", key, via_cookie)
     elif ctx.config.keys_required:
         raise AuthError(
@@ -110,8 +118,7 @@ async def authenticate(request: Request) -> Principal:
         raise AuthError(403, "cross-site request refused")
     limiter: RateLimiter = request.app.state.limiter
     rate = principal.key.rate_per_minute if principal.key else ctx.config.rate_per_minute
-    bucket = principal.name if principal.key else f"local:{request.client.host if request.client else '?'}"
-    wait = limiter.take(bucket, rate)
+    wait = limiter.take(caller_name(request, principal), rate)
     if wait > 0:
         raise AuthError(429, f"rate limit of {rate} requests a minute reached", retry_after=wait)
     request.state.principal = principal
