@@ -23,6 +23,7 @@ from editions.errors import (
     StaleEditError,
     UsageError,
 )
+from editions.redact import redact
 from editions.service import observe
 from editions.service.context import ServiceConfig, ServiceContext
 from editions.service.security import RateLimiter
@@ -133,7 +134,7 @@ def create_app(
             with context.store.session() as session:
                 session.connection().exec_driver_sql("SELECT 1")
         except Exception as err:
-            return JSONResponse({"status": "error", "database": str(err)[:200]}, status_code=503)
+            return JSONResponse({"status": "error", "database": redact(str(err))[:200]}, status_code=503)
         runner: JobRunner | None = app.state.runner
         return JSONResponse(
             {

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from editions.document import Article, Edition
 from editions.errors import EditionsError, IdempotencyConflictError, UsageError
+from editions.redact import redact
 from editions.store.db import Store
 from editions.store.findings import all_findings, replace_findings
 from editions.store.schema import ArticleRow, EditionRow, JobRow, TaskRow, utcnow
@@ -328,8 +329,14 @@ def release_task(store: Store, task: ClaimedTask, owner: str) -> None:
         )
 
 
+def _error_message(error: EditionsError | Exception | str) -> str:
+    """The one line a task keeps, credentials redacted: the API and the review page show it."""
+    text = str(error)
+    return redact(text.splitlines()[0])[:500] if text.strip() else type(error).__name__
+
+
 def fail_task(store: Store, task: ClaimedTask, owner: str, error: EditionsError | Exception) -> None:
-    message = str(error).splitlines()[0][:500] if str(error) else type(error).__name__
+    message = _error_message(error)
     with store.session() as session:
         result = _updated(
             session,
