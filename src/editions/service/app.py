@@ -142,6 +142,7 @@ def create_app(
                 "version": __version__,
                 "database": context.store.dialect,
                 "workers": runner.alive() if runner else 0,
+                "engine": runner.engine_health() if runner else None,
             }
         )
 

@@ -196,7 +196,9 @@ def reclaim_orphans(store: Store) -> int:
     return released
 
 
-def claim_task(store: Store, owner: str, lease_s: float) -> ClaimedTask | None:
+def claim_task(
+    store: Store, owner: str, lease_s: float, max_attempts: int = MAX_ATTEMPTS
+) -> ClaimedTask | None:
     """Take the oldest claimable task (pending, or running with an expired lease), or None."""
     now = utcnow()
     claimable = or_(
@@ -224,9 +226,9 @@ def claim_task(store: Store, owner: str, lease_s: float) -> ClaimedTask | None:
             task = session.get(TaskRow, task_id)
             assert task is not None
             session.refresh(task)
-            if task.attempts > MAX_ATTEMPTS:
+            if task.attempts > max_attempts:
                 task.status = TaskStatus.FAILED
-                task.error = f"gave up after {MAX_ATTEMPTS} attempts (the worker stopped each time)"
+                task.error = f"gave up after {max_attempts} attempts (the worker stopped each time)"
                 task.finished_at = now
                 _settle_job(session, task.job_id)
                 continue
@@ -346,6 +348,33 @@ def fail_task(store: Store, task: ClaimedTask, owner: str, error: EditionsError 
         )
         if result == 1:
             _settle_job(session, task.job_id)
+
+
+def retry_task(
+    store: Store, task: ClaimedTask, owner: str, reason: str, max_attempts: int = MAX_ATTEMPTS
+) -> bool:
+    """After the engine died under `task`: hand it back for another attempt, or, once it has had
+    `max_attempts`, fail it for good (a "poison" article that kills the engine every time).
+
+    The reason stays on the task while it waits, with which attempt comes next, so the API and the
+    review page say why a task is running again; a later success clears it. The attempt count is the
+    one `claim_task` keeps (each claim is an attempt). True if the task will be retried.
+    """
+    again = task.attempts < max_attempts
+    if again:
+        message = _error_message(f"{reason}; retrying, attempt {task.attempts + 1} of {max_attempts}")
+        values: dict[str, Any] = {"status": TaskStatus.PENDING, "lease_owner": None}
+    else:
+        message = _error_message(f"{reason}; failed after {task.attempts} attempts")
+        values = {"status": TaskStatus.FAILED, "finished_at": utcnow()}
+    with store.session() as session:
+        result = _updated(
+            session,
+            update(TaskRow).where(*_held(task.id, owner)).values(error=message, lease_until=None, **values),
+        )
+        if result == 1 and not again:
+            _settle_job(session, task.job_id)
+    return again
 
 
 def _settle_job(session: Session, job_id: str) -> None:
