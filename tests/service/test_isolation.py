@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -198,3 +199,23 @@ def test_the_real_model_runs_in_a_worker_process_and_survives_its_crash(
     assert edition["provenance"]["engine"] == "llamacpp"
     assert "Rouen" in edition["headline"] and "lundi" in edition["headline"].lower()
     assert health["engine"] == {"state": "up", "restarts": 1}
+
+
+def test_an_engine_process_killed_between_tasks_is_restarted_at_once(db_url: str) -> None:
+    """The OOM killer may pick the idle process that holds the model: the supervisor restarts it
+    without waiting for a task to find it dead."""
+    config = ServiceConfig(database_url=db_url, workers=1, rate_per_minute=100_000, poll_s=0.2)
+    config.engine = engine_options(NAME)
+    with captured_logs() as logs, live_service(config) as live, live.client() as client:
+        assert _wait(client, _submit(client, "# Ferry sails\n\nThe ferry sailed."))["status"] == "done"
+        engine = _engine_of(live)
+        first = engine.pid
+        assert first is not None
+        os.kill(first, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while (health := client.get("/healthz").json())["engine"] != {"state": "up", "restarts": 1}:
+            assert time.monotonic() < deadline, health
+            time.sleep(0.05)
+        assert engine.pid != first
+        assert _wait(client, _submit(client, "# Port reopens\n\nThe port reopened."))["status"] == "done"
+    assert "engine worker died from SIGKILL (signal 9) between tasks" in logs.getvalue()

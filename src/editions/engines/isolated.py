@@ -76,6 +76,7 @@ class IsolatedEngine(Engine):
         self._parallel = 1
         self.state: EngineState = "down"
         self.starts = 0
+        self._closed = False
         with self._lock:
             self._start()
 
@@ -88,6 +89,11 @@ class IsolatedEngine(Engine):
     @property
     def pid(self) -> int | None:
         return self._process.pid if self._process is not None else None
+
+    @property
+    def sentinel(self) -> int | None:
+        """Ready when the child ends (`multiprocessing.connection.wait`), for a supervisor to watch."""
+        return self._process.sentinel if self._process is not None else None
 
     @property
     def provenance(self) -> Provenance:
@@ -124,8 +130,27 @@ class IsolatedEngine(Engine):
                 self._stop_child()
                 self._start()
 
+    def revive(self) -> str | None:
+        """If the child died while no request was waiting on it (the OOM killer picks an idle process
+        too), start a fresh one now and say how the old one ended; None if there was nothing to do.
+        A death under a request is that request's to report (`EngineCrashedError`), so this never
+        waits for the lock."""
+        if not self._lock.acquire(blocking=False):
+            return None
+        try:
+            process = self._process
+            if self._closed or process is None or process.is_alive():
+                return None
+            ended = describe_exit(process.exitcode)
+            self._stop_child()
+            self._start()
+            return ended
+        finally:
+            self._lock.release()
+
     def close(self) -> None:
         """Ask the child to release its model and exit; kill it if it does not in time. Safe twice."""
+        self._closed = True
         locked = self._lock.acquire(timeout=STOP_S)
         try:
             self._stop_child(ask=True)
@@ -207,17 +232,21 @@ class _CrashSeam:
 def serve_engine(conn: Connection, target: str, options: dict[str, Any], generation: int) -> None:
     """The worker process: build the engine from its options, then translate what the pipe brings
     until the server closes it. `generation`: how many workers this one's supervisor started before."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle; it closes us
+    # Ctrl-C and a service manager's SIGTERM reach the whole process group: they are the server's to
+    # handle, and it closes us (or, if it dies, its end of the pipe closes and we exit).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     name = options["engine"]
     try:
         register_engine(name, target)
         engine = create_engine(engine_class(name).options_class.model_validate(options))
-        conn.send(("ready", engine.provenance, engine.parallel_requests))
     except BaseException as err:
-        conn.send(("error", _portable(err)))
+        _reply(conn, ("error", _portable(err)))
         return
     seam = _CrashSeam(generation)
     try:
+        if not _reply(conn, ("ready", engine.provenance, engine.parallel_requests)):
+            return
         while True:
             try:
                 message = conn.recv()
@@ -227,13 +256,22 @@ def serve_engine(conn: Connection, target: str, options: dict[str, Any], generat
                 return
             seam.check(message[1])
             try:
-                results = engine.translate_batch(message[1])
+                reply: tuple[Any, ...] = ("ok", engine.translate_batch(message[1]))
             except Exception as err:
-                conn.send(("error", _portable(err)))
-                continue
-            conn.send(("ok", results))
+                reply = ("error", _portable(err))
+            if not _reply(conn, reply):
+                return
     finally:
         engine.close()
+
+
+def _reply(conn: Connection, message: tuple[Any, ...]) -> bool:
+    """Send to the server; False if it is gone (killed mid-request): then we just exit, quietly."""
+    try:
+        conn.send(message)
+    except OSError:
+        return False
+    return True
 
 
 def _portable(err: BaseException) -> EditionsError:

@@ -19,6 +19,7 @@ import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from multiprocessing.connection import wait as wait_for_any
 from typing import Any
 
 from editions.engines.base import Engine, EngineOptions
@@ -81,6 +82,10 @@ class JobRunner:
             thread = threading.Thread(target=self._loop, name=f"editions-worker-{n}", daemon=True)
             thread.start()
             self._threads.append(thread)
+        if self._threads:
+            supervisor = threading.Thread(target=self._supervise, name="editions-engines", daemon=True)
+            supervisor.start()
+            self._threads.append(supervisor)
 
     def wake(self) -> None:
         """A job was just submitted here: look now rather than at the next poll."""
@@ -99,7 +104,7 @@ class JobRunner:
             self._engines.clear()
 
     def alive(self) -> int:
-        return sum(t.is_alive() for t in self._threads)
+        return sum(t.is_alive() for t in self._threads if t.name != "editions-engines")
 
     def preload(self) -> None:
         """Load the operator's engine now, so a missing model is an error at start, not in every task."""
@@ -163,6 +168,31 @@ class JobRunner:
             state = "up" if states else "idle"
         return {"state": state, "restarts": restarts}
 
+    def _supervise(self) -> None:
+        """Watch the engine processes and restart one that died between tasks, at once; one that
+        dies under a task is handled by that task's thread (`_after_crash`)."""
+        poll = max(0.05, self.ctx.config.poll_s)
+        while not self._stop.is_set():
+            engines = [e for e in list(self._engines.values()) if isinstance(e, IsolatedEngine)]
+            sentinels = [s for s in (e.sentinel for e in engines) if s is not None]
+            try:
+                ready = wait_for_any(sentinels, timeout=poll) if sentinels else self._stop.wait(poll)
+            except (OSError, ValueError):  # an engine closed while we waited on it
+                continue
+            for engine in engines:
+                if self._stop.is_set():
+                    return
+                try:
+                    ended = engine.revive()
+                except EditionsError as err:
+                    observe.log("engine.restart_failed", level="error", error=str(err))
+                    continue
+                if ended:
+                    observe.log("engine.died", level="error", error=f"engine worker {ended} between tasks")
+                    observe.log("engine.restarted", pid=engine.pid, restarts=engine.restarts)
+            if ready and not self._stop.is_set():
+                self._stop.wait(0.05)  # a request in flight is reporting that death; let it
+
     def _loop(self) -> None:
         owner = worker_identity()
         while not self._stop.is_set():
@@ -211,7 +241,12 @@ class JobRunner:
         self, task: ClaimedTask, owner: str, err: EngineCrashedError, engine: Engine | None
     ) -> None:
         """The engine's process died under this task: retry it (or fail it for good), then restart
-        the engine now, so that health says "up" again before the next task needs it."""
+        the engine now, so that health says "up" again before the next task needs it. During a
+        shutdown the death is most likely the shutdown's own signal: the task is handed back as is."""
+        if self._stop.is_set():
+            release_task(self.ctx.store, task, owner)
+            observe.log("task.released", task=task.id, reason="shutdown", error=str(err))
+            return
         again = retry_task(
             self.ctx.store, task, owner, f"{err} during task {task.id}", self.ctx.config.max_attempts
         )
