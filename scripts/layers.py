@@ -19,7 +19,18 @@ PACKAGE = "editions"
 # Lowest first. Data flows up: an article is read, segmented, translated, localized and checked,
 # assembled by the pipeline, stored, and served. Each name is a top-level module or package.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("__init__", "errors", "settings", "languages", "paths", "vocabulary", "document", "langid", "native"),
+    (
+        "__init__",
+        "errors",
+        "redact",
+        "settings",
+        "languages",
+        "paths",
+        "vocabulary",
+        "document",
+        "langid",
+        "native",
+    ),
     ("ingest", "segment", "memory", "render"),
     ("engines",),
     ("localize", "glossary", "qa"),

@@ -17,6 +17,7 @@ from editions.document import Edition
 from editions.errors import EditionsError, UsageError
 from editions.glossary import Glossary
 from editions.pipeline import ProgressCallback
+from editions.redact import redact
 
 _FORMAT_CHOICES = ("text", "md", "html", "json")
 
@@ -399,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _fail(message: str, code: int) -> int:
-    click.echo(f"editions: error: {message}", err=True)
+    click.echo(f"editions: error: {redact(message)}", err=True)
     return code
 
 

@@ -24,6 +24,7 @@
     ├── ModelUnavailableError     the model cannot be found, verified or downloaded
     ├── NativeLibraryError        the native library would crash this machine (found in a child process)
     ├── EngineError               the engine failed while translating (server down, bad reply)
+    │   └── EngineCrashedError    the engine's worker process died (a signal, out of memory)
     └── StoreError                the database cannot be opened or migrated
 
 Backends' own exceptions are mapped to these where they are called (one place per backend);
@@ -89,6 +90,11 @@ class NativeLibraryError(EditionsError):
 
 class EngineError(EditionsError):
     exit_code = 70  # EX_SOFTWARE
+
+
+class EngineCrashedError(EngineError):
+    """The process that ran the engine died (SIGSEGV in native code, the OOM killer): the server lives
+    on, and the task it was translating is retried, then failed after a few attempts."""
 
 
 class GlossaryError(InputError):

@@ -26,6 +26,11 @@ VARIABLES: dict[str, str] = {
     "OPENAI_BASE_URL": "the openai engine's server when --base-url is not given",
     "OPENAI_API_KEY": "the openai engine's key when neither --upstream-key nor EDITIONS_UPSTREAM_KEY is set",
     "HF_HUB_OFFLINE": "1: never contact the model hub, use only what its cache holds",
+    # Test seams, read only in an engine worker process (engines/isolated.py): never set in production.
+    "EDITIONS_TEST_CRASH_AFTER_SEGMENTS": "test seam: the first engine worker kills itself (SIGSEGV) "
+    "when asked for more than N segments",
+    "EDITIONS_TEST_CRASH_ON": "test seam: every engine worker kills itself (SIGSEGV) when asked to "
+    "translate a segment containing this text",
 }
 
 
@@ -42,6 +47,8 @@ class Settings:
     upstream_url: str | None = None
     upstream_key: str | None = None
     hub_offline: bool = False
+    test_crash_after_segments: int | None = None
+    test_crash_on: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -51,6 +58,7 @@ class Settings:
             return env.get(name) or None  # set but empty counts as not set
 
         data, models = given("EDITIONS_DATA_DIR"), given("EDITIONS_MODELS_DIR")
+        crash_after = (given("EDITIONS_TEST_CRASH_AFTER_SEGMENTS") or "").strip()
         return cls(
             data_dir=Path(data) if data else None,
             models_dir=Path(models) if models else None,
@@ -59,6 +67,8 @@ class Settings:
             upstream_url=given("OPENAI_BASE_URL"),
             upstream_key=given("EDITIONS_UPSTREAM_KEY") or given("OPENAI_API_KEY"),
             hub_offline=_flag(env.get("HF_HUB_OFFLINE")),
+            test_crash_after_segments=int(crash_after) if crash_after.isdigit() else None,
+            test_crash_on=given("EDITIONS_TEST_CRASH_ON"),
         )
 
 

@@ -71,6 +71,10 @@ class Engine(ABC):
 
     name: ClassVar[str]
     options_class: ClassVar[type[EngineOptions]] = EngineOptions
+    # True for an engine that runs native code in this process (a model loaded here): the service
+    # then runs it in a worker process it supervises (`engines.isolated`), so a crash in that code
+    # kills the worker, not the server. An engine that talks to a server over HTTP stays in-thread.
+    in_process: ClassVar[bool] = False
 
     def __init__(self, options: EngineOptions) -> None:
         if not isinstance(options, self.options_class):  # the common options, given for this engine

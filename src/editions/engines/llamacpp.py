@@ -88,6 +88,7 @@ class LlamaCppEngine(Engine):
 
     name = "llamacpp"
     options_class = LlamaCppOptions
+    in_process = True
     options: LlamaCppOptions
 
     def __init__(self, options: EngineOptions) -> None:

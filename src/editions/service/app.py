@@ -25,6 +25,7 @@ from editions.errors import (
     StaleEditError,
     UsageError,
 )
+from editions.redact import redact
 from editions.service import edge, observe
 from editions.service.context import ServiceConfig, ServiceContext
 from editions.service.limits import Edge
@@ -162,7 +163,7 @@ def create_app(
         except TimeoutError:
             return JSONResponse({"status": "error", "database": "no answer in time"}, status_code=503)
         except Exception as err:
-            return JSONResponse({"status": "error", "database": str(err)[:200]}, status_code=503)
+            return JSONResponse({"status": "error", "database": redact(str(err))[:200]}, status_code=503)
         runner: JobRunner | None = app.state.runner
         return JSONResponse(
             {
@@ -170,6 +171,7 @@ def create_app(
                 "version": __version__,
                 "database": context.store.dialect,
                 "workers": runner.alive() if runner else 0,
+                "engine": runner.engine_health() if runner else None,
             }
         )
 

@@ -40,6 +40,7 @@ class ServiceConfig:
     rate_per_minute: int = 60  # requests per key (or per client address without keys)
     lease_s: float = 30.0  # a task's lease; renewed every third of it while a worker holds it
     poll_s: float = 0.5  # how often idle workers look for tasks
+    max_attempts: int = 3  # a task whose engine process died this often is failed ("poison" article)
     url_policy: UrlPolicy = field(default_factory=UrlPolicy.from_env)
     # tenancy: queued work per job and per key (429 past it), and how long a review-page sign-in lasts
     max_tasks_per_job: int = 200  # (article, language) pairs in one request (413 past it)

@@ -23,6 +23,7 @@ from prometheus_client import (
 from sqlalchemy import func, select
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from editions.redact import redact
 from editions.store.db import Store
 from editions.store.schema import TaskRow
 from editions.vocabulary import TaskStatus
@@ -49,9 +50,11 @@ QUEUE = Gauge("editions_tasks_in_store", "Tasks in the store by status", ["statu
 
 
 def log(event: str, *, level: str = "info", **fields: Any) -> None:
-    """One structured log line: {"ts", "level", "event", …fields}."""
+    """One structured log line: {"ts", "level", "event", …fields}, credentials redacted (an error
+    that names a server names it with its password, if it was given one)."""
     record = {"ts": round(time.time(), 3), "level": level, "event": event, **fields}
-    _logger.log(logging.getLevelName(level.upper()), json.dumps(record, ensure_ascii=False, default=str))
+    line = json.dumps(record, ensure_ascii=False, default=str)
+    _logger.log(logging.getLevelName(level.upper()), redact(line))
 
 
 def configure_logging(level: str = "info") -> None:

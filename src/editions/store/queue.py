@@ -35,6 +35,7 @@ from editions.errors import (
     TooManyTasksError,
     UsageError,
 )
+from editions.redact import redact
 from editions.store.db import Store
 from editions.store.findings import all_findings, replace_findings
 from editions.store.schema import ArticleRow, EditionRow, JobRow, TaskRow, utcnow
@@ -284,7 +285,9 @@ def reclaim_orphans(store: Store) -> int:
     return released
 
 
-def claim_task(store: Store, owner: str, lease_s: float) -> ClaimedTask | None:
+def claim_task(
+    store: Store, owner: str, lease_s: float, max_attempts: int = MAX_ATTEMPTS
+) -> ClaimedTask | None:
     """Take the oldest claimable task (pending, or running with an expired lease), or None."""
     now = utcnow()
     claimable = or_(
@@ -312,9 +315,9 @@ def claim_task(store: Store, owner: str, lease_s: float) -> ClaimedTask | None:
             task = session.get(TaskRow, task_id)
             assert task is not None
             session.refresh(task)
-            if task.attempts > MAX_ATTEMPTS:
+            if task.attempts > max_attempts:
                 task.status = TaskStatus.FAILED
-                task.error = f"gave up after {MAX_ATTEMPTS} attempts (the worker stopped each time)"
+                task.error = f"gave up after {max_attempts} attempts (the worker stopped each time)"
                 task.finished_at = now
                 _settle_job(session, task.job_id)
                 continue
@@ -418,8 +421,14 @@ def release_task(store: Store, task: ClaimedTask, owner: str) -> None:
         )
 
 
+def _error_message(error: EditionsError | Exception | str) -> str:
+    """The one line a task keeps, credentials redacted: the API and the review page show it."""
+    text = str(error)
+    return redact(text.splitlines()[0])[:500] if text.strip() else type(error).__name__
+
+
 def fail_task(store: Store, task: ClaimedTask, owner: str, error: EditionsError | Exception) -> None:
-    message = str(error).splitlines()[0][:500] if str(error) else type(error).__name__
+    message = _error_message(error)
     with store.session() as session:
         result = _updated(
             session,
@@ -429,6 +438,33 @@ def fail_task(store: Store, task: ClaimedTask, owner: str, error: EditionsError 
         )
         if result == 1:
             _settle_job(session, task.job_id)
+
+
+def retry_task(
+    store: Store, task: ClaimedTask, owner: str, reason: str, max_attempts: int = MAX_ATTEMPTS
+) -> bool:
+    """After the engine died under `task`: hand it back for another attempt, or, once it has had
+    `max_attempts`, fail it for good (a "poison" article that kills the engine every time).
+
+    The reason stays on the task while it waits, with which attempt comes next, so the API and the
+    review page say why a task is running again; a later success clears it. The attempt count is the
+    one `claim_task` keeps (each claim is an attempt). True if the task will be retried.
+    """
+    again = task.attempts < max_attempts
+    if again:
+        message = _error_message(f"{reason}; retrying, attempt {task.attempts + 1} of {max_attempts}")
+        values: dict[str, Any] = {"status": TaskStatus.PENDING, "lease_owner": None}
+    else:
+        message = _error_message(f"{reason}; failed after {task.attempts} attempts")
+        values = {"status": TaskStatus.FAILED, "finished_at": utcnow()}
+    with store.session() as session:
+        result = _updated(
+            session,
+            update(TaskRow).where(*_held(task.id, owner)).values(error=message, lease_until=None, **values),
+        )
+        if result == 1 and not again:
+            _settle_job(session, task.job_id)
+    return again
 
 
 def _settle_job(session: Session, job_id: str) -> None:
