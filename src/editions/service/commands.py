@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from editions.cli_options import engine_flags
+from editions.cli_options import CA_BUNDLE_HELP, engine_flags, url_policy
 from editions.errors import UsageError
 
 _DB_HELP = "Database URL: sqlite:///… or postgresql+psycopg://… (default: EDITIONS_DATABASE_URL or SQLite)."
@@ -29,6 +29,7 @@ def register(cli: click.Group) -> None:
 @click.option("--require-keys/--no-require-keys", default=None, help="Default: required beyond loopback.")
 @click.option("--rate", "rate_per_minute", type=int, default=60, show_default=True, help="Requests/minute.")
 @click.option("--lease", "lease_s", type=float, default=30.0, show_default=True, help="Task lease, seconds.")
+@click.option("--ca-bundle", default=None, help=CA_BUNDLE_HELP)
 @click.option("--log-level", default="info", show_default=True)
 def serve(
     host: str,
@@ -44,6 +45,7 @@ def serve(
     require_keys: bool | None,
     rate_per_minute: int,
     lease_s: float,
+    ca_bundle: str | None,
     log_level: str,
 ) -> None:
     """Run the API, the background workers and the review page."""
@@ -67,6 +69,7 @@ def serve(
         glossary_path=glossary_path,
         rate_per_minute=rate_per_minute,
         lease_s=lease_s,
+        url_policy=url_policy(ca_bundle),
     )
     configure_logging(log_level)
     ctx = ServiceContext.open(config)
