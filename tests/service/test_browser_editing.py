@@ -213,3 +213,32 @@ def test_a_bidi_override_in_a_headline_is_removed_and_told(fake_live: LiveServic
     expect(qa).to_contain_text("removed 1 bidi control character (U+202E RIGHT-TO-LEFT OVERRIDE)")
     expect(page.locator("tr#block-b1 td.qa")).to_contain_text("U+2066 LEFT-TO-RIGHT ISOLATE")
     assert page.console_errors == []
+
+
+def test_a_marker_moves_by_dragging(live: LiveService, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    _, edition_id = seed_edition(live.ctx, LINKED, "fr", LINKED_FR)
+    page.goto(f"{live.url}/editions/{edition_id}")
+    row = page.locator("tr#block-b1")
+    editor = _open_editor(page, row)
+    # the left edge of "texte", relative to the editor: drop the emphasis' start marker there
+    x, y = editor.evaluate(
+        """el => {
+            const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const at = node.data.indexOf("texte");
+                if (at < 0) continue;
+                const range = document.createRange();
+                range.setStart(node, at); range.setEnd(node, at + 1);
+                const b = range.getBoundingClientRect(), e = el.getBoundingClientRect();
+                return [b.left - e.left + 1, b.top - e.top + b.height / 2];
+            }
+        }"""
+    )
+    editor.locator(".chip-open[data-tag='em2']").drag_to(editor, target_position={"x": x, "y": y})
+    expect(row.locator("textarea")).to_have_value(
+        "Lisez le <a1>rapport annuel</a1> et le <em2>texte complet</em2>."
+    )
+    expect(editor.locator(".chip")).to_have_count(4)
+    assert page.console_errors == []
