@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from editions import __version__
-from editions.cli_options import engine_flags, quality_flag
+from editions.cli_options import CA_BUNDLE_HELP, engine_flags, quality_flag, url_policy
 from editions.document import Edition
 from editions.errors import EditionsError, UsageError
 from editions.glossary import Glossary
@@ -55,6 +55,7 @@ def cli() -> None:
 @click.option("--temperature", type=float, default=0.0, show_default=True)
 @click.option("--max-bytes", type=int, default=None, help="Refuse articles larger than this (default 2 MB).")
 @click.option("--glossary", "glossary_path", default=None, help="Your glossary (CSV or TBX); overrides ours.")
+@click.option("--ca-bundle", default=None, help=CA_BUNDLE_HELP)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @quality_flag
 @engine_flags
@@ -73,20 +74,21 @@ def translate(
     threads: int | None,
     max_bytes: int | None,
     glossary_path: str | None,
+    ca_bundle: str | None,
     quiet: bool,
     quality: str,
 ) -> None:
     """Translate the article in SOURCE (a file, an http(s) URL, or - for stdin) into each language of --to.
 
-    URLs that point inside the network are refused; EDITIONS_URL_ALLOW lists host:port exceptions.
+    URLs that point inside the network are refused; EDITIONS_URL_ALLOW lists host:port exceptions, and
+    --ca-bundle (or EDITIONS_CA_BUNDLE) trusts an intranet CMS's private CA.
     """
-    from dataclasses import replace
     from pathlib import PurePosixPath
     from urllib.parse import urlsplit
 
     from editions import langid
     from editions.engines import create_engine, engine_options
-    from editions.ingest import DEFAULT_MAX_BYTES, UrlPolicy, read_article, read_article_url
+    from editions.ingest import DEFAULT_MAX_BYTES, read_article, read_article_url
     from editions.languages import parse_targets
     from editions.pipeline import QUALITY_CANDIDATES, Pipeline
     from editions.render import EXTENSIONS, render_edition, render_editions
@@ -111,7 +113,7 @@ def translate(
             source,
             fmt=input_format,
             source_lang=source_lang,
-            policy=replace(UrlPolicy.from_env(), max_bytes=limit),
+            policy=url_policy(ca_bundle, max_bytes=limit),
         )
         stem = PurePosixPath(urlsplit(source).path).stem or "article"
     else:

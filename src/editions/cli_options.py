@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from editions.ingest.ssrf import UrlPolicy
 
 _Command = TypeVar("_Command", bound=Callable[..., None])
 
@@ -42,3 +45,16 @@ quality_flag = click.option(
     show_default=True,
     help="best: 3 candidates per block (greedy + 2 sampled), the fewest QA findings kept; ~3× engine time.",
 )
+
+
+CA_BUNDLE_HELP = "PEM file of private CAs to trust when fetching URLs (or EDITIONS_CA_BUNDLE)."
+
+
+def url_policy(ca_bundle: str | None = None, **changes: Any) -> UrlPolicy:
+    """The URL policy from the environment, with `--ca-bundle` (which wins over EDITIONS_CA_BUNDLE)."""
+    from dataclasses import replace
+
+    from editions.ingest.ssrf import UrlPolicy
+
+    policy = UrlPolicy.from_env(ca_bundle=ca_bundle)
+    return replace(policy, **changes) if changes else policy

@@ -28,6 +28,10 @@ KIND_FOR_TAG: dict[str, MarkKind] = {tag: kind for kind, tag in TAG_FOR_KIND.ite
 # <a1>, </a1>, <em12>, </b3> … and nothing else: ordinary "<" in article text is left alone.
 PLACEHOLDER_RE = re.compile(r"</?(a|em|b)(\d+)>")
 _PAIR_RE = re.compile(r"<(a|em|b)(\d+)>(.*?)</\1\2>", re.DOTALL)
+# Bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): they reorder the text after
+# them on screen, so "approves\u202e tegdub" can show words that are not there ("Trojan Source").
+# Reading an article removes them; the marks LRM, RLM and ALM have no scope and stay.
+BIDI_CONTROL_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 class _Model(BaseModel):
@@ -66,6 +70,9 @@ class Article(_Model):
     byline: str | None = None
     dateline: str | None = None
     blocks: list[Block] = Field(default_factory=list)
+    # What reading the input changed in it (e.g. bidi controls removed): fixed findings the pipeline
+    # hands on to each edition, so the editor sees them next to the segment. Set by the readers only.
+    findings: list[QaFinding] = Field(default_factory=list)
 
     def model_post_init(self, __context: object) -> None:
         if not self.id:

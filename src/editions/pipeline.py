@@ -276,6 +276,12 @@ def _assemble(
         outcome = done.get(segment_id)
         return outcome.text if outcome else None
 
+    # What reading the article fixed (bidi controls removed …) sits next to the segment's QA findings.
+    block_ids = {block.id for block in article.blocks}
+    read_findings: dict[str, list[QaFinding]] = {}
+    for finding in article.findings:
+        read_findings.setdefault(finding.block_id, []).append(finding)
+
     def edition_block(block: Block) -> EditionBlock:
         outcome = done[block.id]
         return EditionBlock(
@@ -286,7 +292,7 @@ def _assemble(
             level=block.level,
             ordered=block.ordered,
             notes=outcome.notes,
-            findings=outcome.findings,
+            findings=read_findings.get(block.id, []) + outcome.findings,
             retries=outcome.retries,
         )
 
@@ -300,9 +306,8 @@ def _assemble(
         byline=article.byline,
         dateline=text_of("dateline"),
         blocks=[edition_block(block) for block in article.blocks],
-        findings=[
-            f for key in ("headline", "standfirst", "dateline") if key in done for f in done[key].findings
-        ],
+        findings=[f for f in article.findings if f.block_id not in block_ids]
+        + [f for key in ("headline", "standfirst", "dateline") if key in done for f in done[key].findings],
         provenance=provenance,
         timings=timings,
     )

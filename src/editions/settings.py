@@ -22,6 +22,7 @@ VARIABLES: dict[str, str] = {
     "EDITIONS_MODELS_DIR": "where the default model is assembled (default: $EDITIONS_DATA_DIR/models)",
     "EDITIONS_DATABASE_URL": "the service's database, as --db (default: SQLite in the data directory)",
     "EDITIONS_URL_ALLOW": "host:port pairs inside the network that URL fetching may reach (comma-separated)",
+    "EDITIONS_CA_BUNDLE": "private CAs (PEM) that URL fetching trusts besides public ones, as --ca-bundle",
     "EDITIONS_UPSTREAM_KEY": "the key the openai engine sends to its server, as --upstream-key",
     "OPENAI_BASE_URL": "the openai engine's server when --base-url is not given",
     "OPENAI_API_KEY": "the openai engine's key when neither --upstream-key nor EDITIONS_UPSTREAM_KEY is set",
@@ -44,6 +45,7 @@ class Settings:
     models_dir: Path | None = None
     database_url: str | None = None
     url_allow: str = ""
+    ca_bundle: str | None = None
     upstream_url: str | None = None
     upstream_key: str | None = None
     hub_offline: bool = False
@@ -64,6 +66,7 @@ class Settings:
             models_dir=Path(models) if models else None,
             database_url=given("EDITIONS_DATABASE_URL"),
             url_allow=env.get("EDITIONS_URL_ALLOW", ""),
+            ca_bundle=given("EDITIONS_CA_BUNDLE"),
             upstream_url=given("OPENAI_BASE_URL"),
             upstream_key=given("EDITIONS_UPSTREAM_KEY") or given("OPENAI_API_KEY"),
             hub_offline=_flag(env.get("HF_HUB_OFFLINE")),

@@ -458,3 +458,173 @@ def test_cli_reads_an_allowed_url_and_bad_allow_lists_are_usage_errors(
     bad = run_cli("translate", outside.url("/article"), "--to", "fr", env={ALLOW_ENV: "nope"})
     assert bad.returncode == UsageError.exit_code
     assert bad.stderr.startswith("editions: error: EDITIONS_URL_ALLOW: 'nope' is not host:port")
+
+
+# --- a private CA (an intranet CMS) ----------------------------------------------------------------
+
+
+def _openssl(*args: str | Path) -> None:
+    subprocess.run(["openssl", *map(str, args)], check=True, capture_output=True)
+
+
+def _private_ca(folder: Path, host: str) -> tuple[Path, Path, Path]:
+    """A throwaway CA and a server certificate for `host` signed by it: (CA cert, server cert, key)."""
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    ca_key, ca_cert = folder / "ca.key", folder / "ca.pem"
+    _openssl(
+        "req",
+        "-x509",
+        *ec,
+        "-days",
+        "1",
+        "-keyout",
+        ca_key,
+        "-out",
+        ca_cert,
+        "-subj",
+        "/CN=Newsroom CA",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign",
+    )
+    key, csr, cert, ext = folder / "srv.key", folder / "srv.csr", folder / "srv.pem", folder / "srv.ext"
+    _openssl("req", "-new", *ec, "-keyout", key, "-out", csr, "-subj", f"/CN={host}")
+    ext.write_text(f"subjectAltName=DNS:{host}\nextendedKeyUsage=serverAuth\n", encoding="ascii")
+    _openssl(
+        "x509",
+        "-req",
+        "-in",
+        csr,
+        "-CA",
+        ca_cert,
+        "-CAkey",
+        ca_key,
+        "-CAcreateserial",
+        "-days",
+        "1",
+        "-out",
+        cert,
+        "-extfile",
+        ext,
+    )
+    return ca_cert, cert, key
+
+
+@pytest.fixture
+def intranet_cms(tmp_path: Path, fake_dns: FakeDns) -> Iterator[tuple[Server, Path]]:
+    """An HTTPS server on 127.0.0.1 named cms.newsroom, its certificate from a private CA: (server, CA)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a CA")
+    ca_cert, cert, key = _private_ca(tmp_path, "cms.newsroom")
+    server = Server(_outside_routes)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.httpd.socket = context.wrap_socket(server.httpd.socket, server_side=True)
+    server.start()
+    fake_dns.answers["cms.newsroom"] = [["127.0.0.1"]]
+    try:
+        yield server, ca_cert
+    finally:
+        server.stop()
+
+
+def test_a_private_ca_is_trusted_only_when_given(intranet_cms: tuple[Server, Path]) -> None:
+    server, ca_cert = intranet_cms
+    url = f"https://cms.newsroom:{server.port}/article"
+    allow = frozenset({f"cms.newsroom:{server.port}"})
+    with pytest.raises(FetchError) as refused:
+        fetch_url(url, UrlPolicy(timeout_s=5, allow=allow))
+    message = str(refused.value)
+    assert "\n" not in message and "certificate verify failed" in message
+    assert message.endswith("(a private CA? --ca-bundle or EDITIONS_CA_BUNDLE)"), message
+    assert server.hits == []
+    article = read_article_url(url, policy=UrlPolicy(timeout_s=5, allow=allow, ca_bundle=str(ca_cert)))
+    assert article.headline == HEADLINE
+    assert [path for path, _ in server.hits] == ["/article"]
+
+
+def test_public_roots_stay_trusted_next_to_a_private_ca(intranet_cms: tuple[Server, Path]) -> None:
+    import certifi
+
+    _, ca_cert = intranet_cms
+    policy = UrlPolicy(ca_bundle=str(ca_cert))
+    stored = policy.tls_context().get_ca_certs()
+    assert len(stored) > 100  # certifi's roots, plus ours
+    assert any(dict(entry[0] for entry in c["subject"]).get("commonName") == "Newsroom CA" for c in stored)
+    assert certifi.where()
+
+
+def test_a_bad_ca_bundle_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=r"^--ca-bundle / EDITIONS_CA_BUNDLE: .*nope\.pem: no such file$"):
+        UrlPolicy(ca_bundle=str(tmp_path / "nope.pem"))
+    junk = tmp_path / "junk.pem"
+    junk.write_text("not a certificate", encoding="ascii")
+    with pytest.raises(UsageError, match=r"junk\.pem holds no PEM certificate"):
+        UrlPolicy(ca_bundle=str(junk))
+    with pytest.raises(UsageError, match="EDITIONS_CA_BUNDLE"):
+        UrlPolicy.from_env({"EDITIONS_CA_BUNDLE": str(junk)})
+
+
+def test_cli_ca_bundle_option_reaches_the_fetcher(intranet_cms: tuple[Server, Path], tmp_path: Path) -> None:
+    """`translate --ca-bundle` (the fake DNS does not reach a subprocess: the CA signs 127.0.0.1 there)."""
+    ca_cert, cert, key = _private_ca_for_ip(tmp_path / "ip")
+    server = Server(_outside_routes)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.httpd.socket = context.wrap_socket(server.httpd.socket, server_side=True)
+    server.start()
+    try:
+        url = f"https://127.0.0.1:{server.port}/article"
+        engine = ["--engine", "openai", "--base-url", f"http://127.0.0.1:{_closed_port()}/v1"]
+        env = {ALLOW_ENV: f"127.0.0.1:{server.port}", "OPENAI_BASE_URL": "", "EDITIONS_CA_BUNDLE": ""}
+        refused = run_cli("translate", url, "--to", "fr", *engine, env=env)
+        assert refused.returncode != 0 and "certificate verify failed" in refused.stderr, refused.stderr
+        assert refused.stderr.count("\n") == 1 and "Traceback" not in refused.stderr
+        trusted = run_cli("translate", url, "--to", "fr", *engine, "--ca-bundle", str(ca_cert), env=env)
+        # the article was read; the engine server is down, so it stops there
+        assert "cannot reach the server" in trusted.stderr, trusted.stderr
+        by_env = run_cli(
+            "translate", url, "--to", "fr", *engine, env=env | {"EDITIONS_CA_BUNDLE": str(ca_cert)}
+        )
+        assert "cannot reach the server" in by_env.stderr, by_env.stderr
+        assert [path for path, _ in server.hits] == ["/article", "/article"]
+    finally:
+        server.stop()
+
+
+def _private_ca_for_ip(folder: Path) -> tuple[Path, Path, Path]:
+    folder.mkdir()
+    ca_cert, _, _ = _private_ca(folder, "unused.example")
+    key, csr, cert, ext = folder / "ip.key", folder / "ip.csr", folder / "ip.pem", folder / "ip.ext"
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    _openssl("req", "-new", *ec, "-keyout", key, "-out", csr, "-subj", "/CN=127.0.0.1")
+    ext.write_text("subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n", encoding="ascii")
+    _openssl(
+        "x509",
+        "-req",
+        "-in",
+        csr,
+        "-CA",
+        ca_cert,
+        "-CAkey",
+        folder / "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "1",
+        "-out",
+        cert,
+        "-extfile",
+        ext,
+    )
+    return ca_cert, cert, key
+
+
+def test_serve_refuses_a_bad_ca_bundle_at_start(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'e.db'}"
+    result = run_cli("serve", "--db", db, "--workers", "0", "--ca-bundle", str(tmp_path / "nope.pem"))
+    assert result.returncode == UsageError.exit_code, result.stderr
+    assert (
+        result.stderr
+        == f"editions: error: --ca-bundle / EDITIONS_CA_BUNDLE: {tmp_path / 'nope.pem'}: no such file\n"
+    )

@@ -97,14 +97,15 @@ def test_editor_reviews_edits_approves_and_exports(live: LiveService, page: Any)
     expect(row.locator("td.qa")).to_contain_text("the number 4200 is missing")
     expect(row.locator("td.tgt")).to_have_attribute("lang", "fr")
 
-    # the edit form is folded away until the editor asks for it
-    textarea = row.locator("textarea")
-    expect(textarea).to_be_hidden()
+    # the edit form is folded away until the editor asks for it; review.js's span editor stands in for
+    # the textarea (tests/service/test_browser_editing.py), which stays the form's field
+    editor = row.locator(".span-editor")
+    expect(editor).to_be_hidden()
     row.locator("summary", has_text="Edit").click()
-    expect(textarea).to_be_visible()
-    expect(textarea).to_be_focused()  # review.js focuses it
-    expect(textarea).to_have_value(PORT_FR["b1"])
-    textarea.fill("Le port a traité 4 200 conteneurs mardi.")
+    expect(editor).to_be_visible()
+    expect(editor).to_be_focused()  # review.js focuses it
+    expect(editor).to_have_text(PORT_FR["b1"])
+    editor.fill("Le port a traité 4 200 conteneurs mardi.")
     row.get_by_role("button", name="Save and re-check").click()
     page.wait_for_url(f"**/editions/{edition_id}?notice=saved#block-b1")
     expect(page.get_by_role("status")).to_contain_text("Saved.")
@@ -113,16 +114,24 @@ def test_editor_reviews_edits_approves_and_exports(live: LiveService, page: Any)
     expect(row.locator("td.qa")).not_to_contain_text("number.missing")
     assert get_edition(live.ctx.store, edition_id).revision == 2
 
-    # Ctrl+Enter saves too; the placeholder tags of the link are there to keep
+    # Ctrl+Enter saves too; the link's markers stay where they are while the words around them change
     link_row = page.locator("tr#block-b2")
     link_row.locator("summary", has_text="Edit").click()
     area = link_row.locator("textarea")
     expect(area).to_have_value(PORT_FR["b2"])
-    # review.js moves the caret to the end when the form opens; on a loaded machine that can land in
-    # the middle of fill() (select all, then type) and append instead of replace: wait for it first
-    expect(area).to_be_focused()
-    area.fill("Consultez le <a1>rapport annuel</a1> pour en savoir plus.")
-    area.press("Control+Enter")
+    editor = link_row.locator(".span-editor")
+    # review.js moves the caret to the end when the form opens: wait for it before typing
+    expect(editor).to_be_focused()
+    page.keyboard.press("Control+Home")  # (Home and End go to the ends of a wrapped line)
+    for _ in range(len("Lisez")):
+        page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.type("Consultez")
+    page.keyboard.press("Control+End")
+    for _ in range(len("pour plus de détails.")):
+        page.keyboard.press("Shift+ArrowLeft")
+    page.keyboard.type("pour en savoir plus.")
+    expect(area).to_have_value("Consultez le <a1>rapport annuel</a1> pour en savoir plus.")
+    editor.press("Control+Enter")
     page.wait_for_url(f"**/editions/{edition_id}?notice=saved#block-b2")
     expect(link_row.locator("td.tgt span.link")).to_have_text("rapport annuel")
     expect(link_row.locator("td.tgt a")).to_have_count(0)  # article links are text, not links
@@ -211,14 +220,14 @@ def test_hostile_article_never_runs_script(live: LiveService, page: Any) -> None
     for box in page.locator("details.edit").all():
         box.locator("summary").click()
         expect(box).to_have_attribute("open", "")
-    # toggle events run in order: once the last box's textarea has focus, no handler is left to run
-    expect(page.locator("details.edit").last.locator("textarea")).to_be_focused()
+    # toggle events run in order: once the last box's editor has focus, no handler is left to run
+    expect(page.locator("details.edit").last.locator(".span-editor")).to_be_focused()
     assert_clean()
 
     # an editor pasting a payload gets it stored and shown as text, too
     pasted = f'Texte <script>{PWN}</script> <img src=y onerror="{PWN}"> fin.'
     row = page.locator("tr#block-b2")
-    row.locator("textarea").fill(pasted)
+    row.locator(".span-editor").fill(pasted)
     expect(row.locator("textarea")).to_have_value(pasted)
     row.get_by_role("button", name="Save and re-check").click()
     page.wait_for_url(f"**/editions/{edition_id}?notice=saved#block-b2")

@@ -13,6 +13,8 @@ Documented behaviour:
   than newline and tab are removed.
 * **Empty.** An empty or whitespace-only input, or one where the reader finds no text at all (an HTML
   page of menus only), raises `EmptyArticleError`.
+* **Bidi controls.** Embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) are removed
+  from every segment, each removal recorded as a fixed `bidi.control` finding (`ingest.bidi`).
 * **Headline only.** Accepted: an input whose only content is a headline (one line of text, a lone
   `# Heading`, `{"headline": "…"}`) is a news alert, returned as an Article with zero blocks.
 * **Language.** `source_lang` when given (validated), else the one the JSON declares, else detected
@@ -26,6 +28,7 @@ from collections.abc import Callable
 
 from editions.document import Article
 from editions.errors import EmptyArticleError
+from editions.ingest.bidi import remove_bidi_controls
 from editions.ingest.decode import DEFAULT_MAX_BYTES, check_size, clean_text, decode, read_file
 from editions.ingest.formats import format_from_name, normalize_format, sniff_format
 from editions.ingest.html import parse_html
@@ -93,6 +96,7 @@ def _parse(text: str, fmt: str, label: str, source_lang: str | None) -> Article:
     article = _READERS[fmt](text)
     if not article.headline and not article.blocks:
         raise EmptyArticleError(f"{label} has no article text: nothing to translate")
+    article = remove_bidi_controls(article)
     language = source_lang or article.source_lang or _detected_language(article)
     return article.model_copy(update={"source_lang": language})
 

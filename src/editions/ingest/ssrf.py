@@ -17,13 +17,19 @@ Documented behaviour:
   The match is on the host as written in the URL; other spellings of the same address are refused.
 * **DNS rebinding.** The host is looked up once, and the `ResolvedUrl` carries the addresses that were
   checked: the fetcher connects to those, never to a second lookup.
+* **A private CA.** `UrlPolicy.ca_bundle` (or `EDITIONS_CA_BUNDLE`, `--ca-bundle`) names a PEM file of
+  CA certificates trusted *in addition to* certifi's public roots, for an intranet CMS whose
+  certificate a newsroom CA signed. It is loaded when the policy is made, so a missing or unreadable
+  file is a `UsageError` at start-up, not a surprise at the first fetch.
 """
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 import socket
+import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import SplitResult, urlsplit
@@ -35,6 +41,8 @@ from editions.settings import Settings
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 ALLOW_ENV = "EDITIONS_URL_ALLOW"
+CA_BUNDLE_ENV = "EDITIONS_CA_BUNDLE"
+CA_BUNDLE_SOURCE = f"--ca-bundle / {CA_BUNDLE_ENV}"
 SCHEMES = {"http": 80, "https": 443}
 
 # Names that only ever mean "this machine" or "the cloud's metadata service"; refused before lookup,
@@ -60,26 +68,55 @@ _SHOWN_MAX_CHARS = 200
 
 @dataclass(frozen=True)
 class UrlPolicy:
-    """What `fetch_url` may fetch, and how much of it. `allow`: exact "host:port" exceptions."""
+    """What `fetch_url` may fetch, and how much of it. `allow`: exact "host:port" exceptions;
+    `ca_bundle`: a PEM file of CAs trusted besides the public ones."""
 
     max_bytes: int = DEFAULT_MAX_BYTES
     timeout_s: float = 15.0
     max_redirects: int = 5
     allow: frozenset[str] = field(default_factory=frozenset)
+    ca_bundle: str | None = None
+
+    def __post_init__(self) -> None:
+        self.tls_context()  # a bad bundle fails here, when the command or service starts
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> UrlPolicy:
-        """The default policy, with the exceptions `EDITIONS_URL_ALLOW` lists (comma-separated host:port)."""
-        value = Settings.from_env(environ).url_allow
-        entries = [entry.strip() for entry in value.split(",") if entry.strip()]
+    def from_env(cls, environ: Mapping[str, str] | None = None, ca_bundle: str | None = None) -> UrlPolicy:
+        """The default policy, with the exceptions `EDITIONS_URL_ALLOW` lists (comma-separated host:port)
+        and the private CAs of `ca_bundle` (`--ca-bundle`), else of `EDITIONS_CA_BUNDLE`."""
+        found = Settings.from_env(environ)
+        entries = [entry.strip() for entry in found.url_allow.split(",") if entry.strip()]
         for entry in entries:
             if _allow_key(entry) is None:
                 raise UsageError(f"{ALLOW_ENV}: {entry!r} is not host:port (e.g. cms.intranet:443)")
-        return cls(allow=frozenset(entries))
+        return cls(allow=frozenset(entries), ca_bundle=ca_bundle or found.ca_bundle)
+
+    def tls_context(self) -> ssl.SSLContext:
+        """The context https fetches verify certificates with: certifi's roots, plus `ca_bundle`'s."""
+        return _tls_context(self.ca_bundle)
 
     def allows(self, host: str, port: int) -> bool:
         keys = {_allow_key(entry) for entry in self.allow}
         return (_normal_host(host), port) in keys
+
+
+@functools.lru_cache(maxsize=8)
+def _tls_context(ca_bundle: str | None) -> ssl.SSLContext:
+    """One context per bundle (building one reads certifi's ~150 roots; a fetch should not)."""
+    import certifi
+
+    context = ssl.create_default_context(cafile=certifi.where())
+    if ca_bundle is None:
+        return context
+    try:
+        context.load_verify_locations(cafile=ca_bundle)
+    except FileNotFoundError:
+        raise UsageError(f"{CA_BUNDLE_SOURCE}: {ca_bundle}: no such file") from None
+    except ssl.SSLError:  # an OSError too: first
+        raise UsageError(f"{CA_BUNDLE_SOURCE}: {ca_bundle} holds no PEM certificate") from None
+    except OSError as err:
+        raise UsageError(f"{CA_BUNDLE_SOURCE}: cannot read {ca_bundle}: {err.strerror or err}") from None
+    return context
 
 
 @dataclass(frozen=True)

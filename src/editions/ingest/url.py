@@ -13,7 +13,8 @@ Documented behaviour:
 * **Limits.** `timeout_s` is the wall time for the whole fetch, lookups and redirects included;
   bodies over `max_bytes` are refused from their Content-Length, or once that many bytes arrived.
   Failures raise `FetchError`. The environment is not read: no proxies, and certificates are
-  checked against certifi's CA bundle (SSL_CERT_FILE is ignored).
+  checked against certifi's CA bundle (SSL_CERT_FILE is ignored), plus the policy's `ca_bundle`; a
+  certificate that fails verification says how to trust a private CA.
 * **Decoding.** A charset in the Content-Type header is honoured (a BOM still wins); without one the
   bytes are read like a file. The format comes from `fmt`, else the Content-Type, else the path's
   extension, else the content; then the usual reader and all its checks run.
@@ -140,7 +141,10 @@ def _fetch(url: str, policy: UrlPolicy, deadline: float, cancelled: threading.Ev
         except httpx.TimeoutException:
             raise FetchError(_timed_out(url, policy)) from None
         except (httpx.HTTPError, httpx.InvalidURL) as err:
-            raise FetchError(f"cannot fetch {shown_url(current)}: {_httpx_reason(err)}") from None
+            reason = _httpx_reason(err)
+            if "CERTIFICATE_VERIFY_FAILED" in reason:
+                reason += " (a private CA? --ca-bundle or EDITIONS_CA_BUNDLE)"
+            raise FetchError(f"cannot fetch {shown_url(current)}: {reason}") from None
         if status in REDIRECT_STATUSES:
             location = headers.get("location")
             if not location:
@@ -178,9 +182,9 @@ def _get(
         # The request goes to the checked address itself, never to a second lookup of the name. A bare
         # transport, not a Client: it reads no proxy settings (trust_env=False: nor SSL_CERT_FILE), does
         # not parse the Location header of a redirect, and one per hop never reuses a connection for
-        # another host on the same address.
+        # another host on the same address. Its TLS context is the policy's (certifi + a private CA).
         request = httpx.Request("GET", resolved.url_for(address), headers=headers, extensions=extensions)
-        with httpx.HTTPTransport(trust_env=False, retries=0) as transport:
+        with httpx.HTTPTransport(trust_env=False, retries=0, verify=policy.tls_context()) as transport:
             try:
                 response = transport.handle_request(request)
             except httpx.ConnectError as err:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from editions.cli_options import engine_flags
+from editions.cli_options import CA_BUNDLE_HELP, engine_flags, url_policy
 from editions.errors import UsageError
 
 _DB_HELP = "Database URL: sqlite:///… or postgresql+psycopg://… (default: EDITIONS_DATABASE_URL or SQLite)."
@@ -60,6 +60,7 @@ def register(cli: click.Group) -> None:
     "--body-timeout", "body_idle_timeout_s", type=float, default=15.0, show_default=True,
     help="Seconds a request body may stall before 408.",
 )  # fmt: skip
+@click.option("--ca-bundle", default=None, help=CA_BUNDLE_HELP)
 @click.option("--log-level", default="info", show_default=True)
 def serve(
     host: str,
@@ -81,6 +82,7 @@ def serve(
     forwarded_allow_ips: str | None,
     header_timeout_s: float,
     body_idle_timeout_s: float,
+    ca_bundle: str | None,
     log_level: str,
 ) -> None:
     """Run the API, the background workers and the review page."""
@@ -114,6 +116,7 @@ def serve(
         forwarded_allow_ips=proxies,
         header_timeout_s=header_timeout_s,
         body_idle_timeout_s=body_idle_timeout_s,
+        url_policy=url_policy(ca_bundle),
     )
     configure_logging(log_level)
     ctx = ServiceContext.open(config)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import quote
 
+from editions.document import BIDI_CONTROL_RE, PLACEHOLDER_RE, Mark
 from editions.errors import UsageError
 from editions.memory import MemoryKey, segment_contexts
 from editions.qa import BlockPair, QaContext, check_block
@@ -22,6 +24,7 @@ EXPORT_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
+SPAN_NAMES = {"link": "link", "em": "emphasis", "strong": "bold span"}
 
 
 def edit_block(
@@ -50,6 +53,7 @@ def edit_block(
     if block_id not in source:
         raise UsageError(f"no block {block_id!r} in this edition")
     segment = source[block_id]
+    check_edit(text, segment.marks)
     qa = QaContext(edition.source_lang, edition.target_lang, ctx.glossary)
     findings = check_block(BlockPair(block_id, segment.text, text, segment.marks), qa)
     note = "edited by an editor"
@@ -71,6 +75,61 @@ def edit_block(
     context = segment_contexts(article)[block_id]
     ctx.memory.correct(MemoryKey(edition.source_lang, edition.target_lang, segment.text, context), text)
     return stored
+
+
+def check_edit(text: str, marks: dict[str, Mark]) -> None:
+    """Refuse (`UsageError`, one line) an edit that would break the segment's inline spans or hide text.
+
+    The spans carry the links and emphasis of the source (a link's target is kept aside in `marks`),
+    so an edit must keep each of them once, opened before closed, nested without crossing, with words
+    inside; a tag the source does not have would show as a span with nothing behind it. Bidi controls
+    are refused as the readers remove them: they reorder the text on screen."""
+    control = BIDI_CONTROL_RE.search(text)
+    if control:
+        char = control.group(0)
+        raise UsageError(
+            f"the text contains U+{ord(char):04X} {unicodedata.name(char)}, a bidi control that reorders "
+            "text on screen; remove it"
+        )
+    problem = _span_problem(text, marks)
+    if problem:
+        raise UsageError(problem)
+
+
+def _span_problem(text: str, marks: dict[str, Mark]) -> str | None:
+    tags = [
+        (m.group(0), f"{m.group(1)}{m.group(2)}", m.start(), m.end()) for m in PLACEHOLDER_RE.finditer(text)
+    ]
+    for tag, name, _, _ in tags:
+        if name not in marks:
+            known = ", ".join(f"<{n}>" for n in marks)
+            where = f"this block's spans are {known}" if known else "this segment has no inline spans"
+            return f"unknown inline tag {tag}: {where}"
+    for name, mark in marks.items():
+        what = f"the {SPAN_NAMES[mark.kind]} <{name}>"
+        opened = sum(1 for tag, n, _, _ in tags if n == name and not tag.startswith("</"))
+        closed = sum(1 for tag, n, _, _ in tags if n == name and tag.startswith("</"))
+        if not opened and not closed:
+            return f"{what}…</{name}> was deleted; put its tags back around the words they mark"
+        if max(opened, closed) > 1:
+            return f"<{name}> appears {max(opened, closed)} times; each span is kept once"
+        if not opened:
+            return f"{what} lost its opening tag <{name}>"
+        if not closed:
+            return f"{what} lost its closing tag </{name}>"
+    stack: list[tuple[str, int]] = []
+    for tag, name, start, end in tags:
+        if not tag.startswith("</"):
+            stack.append((name, end))
+            continue
+        if not any(n == name for n, _ in stack):
+            return f"</{name}> comes before <{name}>"
+        if stack[-1][0] != name:
+            return f"<{name}> and <{stack[-1][0]}> overlap; close one before the other opens"
+        _, inner_start = stack.pop()
+        if not PLACEHOLDER_RE.sub("", text[inner_start:start]).strip():
+            return f"the {SPAN_NAMES[marks[name].kind]} <{name}> has no words left; keep some inside it"
+    return None
 
 
 def block_source_and_text(stored: StoredEdition) -> list[tuple[str, str, str, str]]:

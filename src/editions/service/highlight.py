@@ -100,6 +100,7 @@ class Row:
     findings: list[FindingView]
     links: list[tuple[str, str, str]]  # (tag, link text, href)
     notes: list[str] = field(default_factory=list)
+    spans: list[tuple[str, str, str]] = field(default_factory=list)  # the source's (tag, kind, href) to keep
 
     @property
     def tagged(self) -> bool:
@@ -157,6 +158,7 @@ def edition_rows(stored: StoredEdition) -> list[Row]:
                 findings=views,
                 links=links,
                 notes=list(block.notes) if block is not None else [],
+                spans=[(name, mark.kind, mark.href or "") for name, mark in marks.items()],
             )
         )
     return rows
