@@ -60,6 +60,12 @@ def human_size(size: int) -> str:
     return f"{size} bytes"
 
 
+def display_name(label: str) -> str:
+    """A file or upload name as a message shows it: on one line, whatever characters the name holds
+    (a newline is legal in a Linux file name), escaped the way Python writes them ("a\\nb.md")."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in label)
+
+
 def check_size(size: int, max_bytes: int, label: str, *, at_least: bool = False) -> None:
     if size > max_bytes:
         amount = f"over {human_size(max_bytes)}" if at_least else human_size(size)
@@ -68,7 +74,7 @@ def check_size(size: int, max_bytes: int, label: str, *, at_least: bool = False)
 
 def read_file(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     """The file's bytes, refusing before reading when `stat` already shows it is too large."""
-    label = os.fspath(path)
+    label = display_name(os.fspath(path))
     try:
         if os.path.isdir(path):
             raise InputError(f"{label} is a directory, not an article file")
@@ -128,12 +134,18 @@ def decode_with_charset(raw: bytes, label: str, charset: str | None, *, maybe_ht
 
 def _codec(charset: str | None) -> str | None:
     """Python's name for `charset`; None for none or one Python does not know (read as if none)."""
-    if charset is None:
-        return None
+    return None if charset is None else _text_codec(charset)
+
+
+def _text_codec(name: str) -> str | None:
+    """Python's name for the text encoding `name`; None for an unknown name, and for Python's codecs
+    that are not text encodings ("hex", "base64", "rot13" …), which a page may name all the same."""
     try:
-        return codecs.lookup(charset).name
+        info = codecs.lookup(name)
     except LookupError:
         return None
+    # the flag bytes.decode itself checks before refusing such a codec
+    return info.name if getattr(info, "_is_text_encoding", True) else None
 
 
 def reject_binary(raw: bytes, label: str) -> None:
@@ -154,12 +166,9 @@ def declared_charset(raw: bytes) -> str | None:
     if match is None:
         return None
     name = match.group(1).decode("ascii")
-    try:
-        codec = codecs.lookup(name).name
-    except LookupError:
-        return None
+    codec = _text_codec(name)
     # Bytes that a <meta> could be read from are not UTF-16/32, whatever it says (browsers agree).
-    return None if codec.startswith(("utf-16", "utf-32")) else name
+    return None if codec is None or codec.startswith(("utf-16", "utf-32")) else name
 
 
 def _decode_with(raw: bytes, codec: str, label: str) -> str:

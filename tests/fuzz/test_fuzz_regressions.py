@@ -1,0 +1,71 @@
+"""Bugs the fuzz tests found, minimised, one plain test each (the fuzz tests also carry them as
+@example). Each says the input, what happened before the fix, and what must happen now."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from editions.document import Mark, MarkupBuilder, markup_problems
+from editions.errors import BinaryInputError, EncodingError, InputError
+from editions.ingest import read_article, read_article_text
+from editions.ingest.decode import decode_with_charset
+
+
+def test_a_span_nested_in_another_is_well_formed_markup() -> None:
+    """`[**bold link**](url)` and `<a><b>…</b></a>` gave `<a1><b2>…</b2></a1>`, which markup_problems
+    called "inline span <b2> lost or broken": QA flagged every translation of it as markup.broken, and
+    the JSON reader refused the article the Markdown reader had just written."""
+    article = read_article_text("# H\n\nSee [**the report**](https://example.org) now.", fmt="md")
+    block = article.blocks[0]
+    assert block.text == "See <a1><b2>the report</b2></a1> now."
+    assert markup_problems(block.text, block.marks) == []
+    again = read_article_text(article.model_dump_json(), fmt="json")
+    assert again.blocks[0].text == block.text
+
+
+def test_crossing_spans_are_still_broken_markup() -> None:
+    marks = {"a1": Mark(kind="link", href="https://example.org"), "b2": Mark(kind="strong")}
+    assert markup_problems("<a1><b2>x</a1></b2>", marks) == ["inline spans <a1> and <b2> overlap"]
+    assert markup_problems("<a1>x</a1>", marks) == ["inline span <b2> lost or broken"]
+
+
+def test_a_span_that_held_only_an_empty_span_is_dropped_too() -> None:
+    """`0 *[](0)*`: the empty link was dropped but the emphasis around it stayed, `0 <em1></em1>`, so
+    the headline read "0 " (a trailing space the JSON reader then trimmed: no round trip)."""
+    builder = MarkupBuilder()
+    builder.text("0 ")
+    em = builder.open("em")
+    link = builder.open("link", "0")
+    builder.close(link)
+    builder.close(em)
+    assert builder.build() == ("0", {})
+    assert read_article_text("0 *[](0)*", fmt="md").headline == "0"
+
+
+@pytest.mark.parametrize("charset", ["hex", "base64", "rot13", "uu", "zlib", "bz2", "quopri"])
+def test_a_meta_naming_a_codec_that_is_not_a_text_encoding(charset: str) -> None:
+    """`<meta charset="hex">` over bytes that are not UTF-8 raised LookupError ("'hex' is not a text
+    encoding"): Python knows the name, but as a bytes-to-bytes codec. Read as an unknown charset."""
+    raw = f'<html><meta charset="{charset}"><p>caf\xe9</p></html>'.encode("latin-1")
+    with pytest.raises(EncodingError, match="not valid UTF-8"):
+        read_article(raw, fmt="html", source_lang="en")
+    # an HTTP Content-Type naming it is ignored the same way (then the bytes are read as a file is)
+    with pytest.raises(EncodingError, match="not valid UTF-8"):
+        decode_with_charset(b"caf\xe9", "https://example.org/a", charset, maybe_html=False)
+
+
+def test_a_file_name_with_a_newline_keeps_the_message_on_one_line(tmp_path: Path) -> None:
+    """A name is part of every message about its file; "a\\nb.md" (legal on Linux, and any upload's
+    name) split the message in two."""
+    with pytest.raises(BinaryInputError) as err:
+        read_article(b"# Title\n\nBody.\x00", name="a\nb.md")
+    assert str(err.value) == r"a\nb.md looks like binary data (it contains NUL bytes), not an article"
+    with pytest.raises(InputError) as missing:
+        read_article(tmp_path / "a\u2028b.md")
+    assert "\u2028" not in str(missing.value) and r"a\u2028b.md" in str(missing.value)
+    path = tmp_path / "c\nd.md"
+    path.write_bytes(b"\x00")
+    with pytest.raises(BinaryInputError, match=r"c\\nd\.md looks like binary"):
+        read_article(path)
