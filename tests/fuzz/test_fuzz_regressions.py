@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from editions.document import Mark, MarkupBuilder, markup_problems
-from editions.errors import BinaryInputError, EncodingError, InputError
+from editions.errors import ArticleFormatError, BinaryInputError, EncodingError, InputError
 from editions.ingest import read_article, read_article_text
 from editions.ingest.decode import decode_with_charset
+from editions.localize import check_weekdays, find_weekdays, read_number
 
 
 def test_a_span_nested_in_another_is_well_formed_markup() -> None:
@@ -44,6 +46,21 @@ def test_a_span_that_held_only_an_empty_span_is_dropped_too() -> None:
     assert read_article_text("0 *[](0)*", fmt="md").headline == "0"
 
 
+@pytest.mark.parametrize(
+    ("document", "fmt"),
+    [
+        ('<a href="https://example.org/x">The </a>', "html"),
+        ("*0 **[]()***", "md"),
+        ("<EM>0 </EM></EM>", None),
+    ],
+)
+def test_a_headline_whose_span_ends_in_a_space_is_trimmed(document: str, fmt: str | None) -> None:
+    """The headline was the first block's plain text, a span's inner space kept: "The " (the JSON
+    reader, reading that article back, trimmed it)."""
+    headline = read_article_text(document, fmt=fmt, source_lang="en").headline
+    assert headline == headline.strip()
+
+
 @pytest.mark.parametrize("charset", ["hex", "base64", "rot13", "uu", "zlib", "bz2", "quopri"])
 def test_a_meta_naming_a_codec_that_is_not_a_text_encoding(charset: str) -> None:
     """`<meta charset="hex">` over bytes that are not UTF-8 raised LookupError ("'hex' is not a text
@@ -69,3 +86,29 @@ def test_a_file_name_with_a_newline_keeps_the_message_on_one_line(tmp_path: Path
     path.write_bytes(b"\x00")
     with pytest.raises(BinaryInputError, match=r"c\\nd\.md looks like binary"):
         read_article(path)
+
+
+def test_a_json_number_with_too_many_digits() -> None:
+    """A 5000-digit number raised ValueError ("Exceeds the limit (4300 digits) for integer string
+    conversion") from json.loads: not a JSONDecodeError, so it escaped the reader."""
+    document = '{"headline": "x", "blocks": [{"id": "b", "text": "t", "level": ' + "9" * 5000 + "}]}"
+    with pytest.raises(ArticleFormatError, match="a number with too many digits"):
+        read_article_text(document, fmt="json")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "day"),
+    [("es", "jueves", 3), ("de", "am Donnerstag", 3), ("it", "giovedì", 3), ("pt", "quinta-feira", 3)],
+)
+def test_weekdays_in_a_language_without_times_of_day(lang: str, text: str, day: int) -> None:
+    """Every weekday in Spanish, German, Italian, Portuguese … raised IndexError ("no such group"):
+    their pattern has no time-of-day group, and find_weekdays asked for it. So did the QA weekday
+    check, and with it every translation into those languages that named a day."""
+    assert [m.day for m in find_weekdays(text, lang)] == [day]
+    assert check_weekdays("On Thursday.", text, "en", lang) == []
+
+
+def test_read_number_with_no_group_symbols() -> None:
+    """groups="" built the regex "[]" and raised re.error; no grouping at all is a fair request."""
+    assert read_number("1234.5", ".", "") == Decimal("1234.5")
+    assert read_number("1,234", ".", "") is None

@@ -7,7 +7,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from editions.document import Article, Block, BlockKind, Mark, MarkupBuilder, block_id, plain_text
+from editions.document import (
+    Article,
+    Block,
+    BlockKind,
+    Mark,
+    MarkupBuilder,
+    block_id,
+    normalize_space,
+    plain_text,
+)
 
 _SAFE_SCHEMES = frozenset({"", "http", "https", "mailto"})
 # Browsers ignore ASCII whitespace and controls inside a URL, so "java\tscript:" is still javascript:.
@@ -75,7 +84,8 @@ def split_headline(drafts: Sequence[Draft], title: str | None = None) -> tuple[s
         index = 0 if rest else None
     if index is None:
         return "", rest
-    return rest.pop(index).plain, rest
+    # a span may end in a space ("<a1>The </a1>"): the headline is plain text, trimmed as any other
+    return normalize_space(rest.pop(index).plain), rest
 
 
 def _first(drafts: Sequence[Draft], wanted: Callable[[Draft], bool]) -> int | None:

@@ -74,7 +74,7 @@ def read_number(raw: str, decimal: str, groups: str, *, mixed_groups: bool = Tru
     integer, _, fraction = raw.rpartition(decimal) if decimal in raw else (raw, "", "")
     if not mixed_groups and len({c for c in integer if c in groups}) > 1:
         return None
-    parts = re.split(f"[{re.escape(groups)}]", integer)
+    parts = re.split(f"[{re.escape(groups)}]", integer) if groups else [integer]  # "[]": not a regex
     if len(parts) > 1 and not (1 <= len(parts[0]) <= 3 and all(len(p) == 3 for p in parts[1:])):
         return None
     integer = "".join(parts)

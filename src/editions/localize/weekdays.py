@@ -118,7 +118,7 @@ def find_weekdays(text: str, lang: str) -> list[WeekdayMention]:
     code = get_language(lang).code
     found = []
     for match in _pattern(code).finditer(text):
-        if match.group("rel"):
+        if match.groupdict().get("rel"):  # only languages with relative days have the group
             found.append(WeekdayMention(match.start(), match.end(), match.group(0), None))
             continue
         if code == "en" and match.group("short"):
@@ -135,7 +135,8 @@ def find_weekdays(text: str, lang: str) -> list[WeekdayMention]:
             continue  # "lần thứ hai": the second time
         if code == "vi" and raw_day == "CN" and not re.search(r"\d", text[match.end() : match.end() + 8]):
             continue  # "CN" alone is an abbreviation of many things; as a day it comes with a date
-        time = _TIMES.get(code, {}).get((match.group("time") or "").lower())
+        # nor have all languages a "time" group (_TIMES)
+        time = _TIMES.get(code, {}).get((match.groupdict().get("time") or "").lower())
         found.append(WeekdayMention(match.start(), match.end(), match.group(0), _day_of(raw_day, code), time))
     return found
 
