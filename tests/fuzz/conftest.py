@@ -82,9 +82,9 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     profile = settings.get_current_profile_name()
     write = terminalreporter.write_line
     write(f"fuzz ({profile} profile, hypothesis {hypothesis.__version__}): examples run per target")
-    write(f"{'target':<34}{'examples':>10}{'failures':>10}{'wall s':>9}")
+    write(f"{'target':<48}{'examples':>10}{'failures':>10}{'wall s':>9}")
     for row in rows:
-        write(f"{row['target']:<34}{row['examples']:>10}{row['failures']:>10}{row['wall_s']:>9}")
+        write(f"{row['target']:<48}{row['examples']:>10}{row['failures']:>10}{row['wall_s']:>9}")
     report = os.environ.get(REPORT_ENV)
     if report:
         payload = {

@@ -12,7 +12,14 @@ from editions.document import Mark, MarkupBuilder, markup_problems
 from editions.errors import ArticleFormatError, BinaryInputError, EncodingError, InputError
 from editions.ingest import read_article, read_article_text
 from editions.ingest.decode import decode_with_charset
-from editions.localize import check_weekdays, find_weekdays, read_number
+from editions.localize import (
+    check_weekdays,
+    find_weekdays,
+    fix_currency,
+    fix_dates,
+    fix_weekdays,
+    read_number,
+)
 
 
 def test_a_span_nested_in_another_is_well_formed_markup() -> None:
@@ -112,3 +119,38 @@ def test_read_number_with_no_group_symbols() -> None:
     """groups="" built the regex "[]" and raised re.error; no grouping at all is a fair request."""
     assert read_number("1234.5", ".", "") == Decimal("1234.5")
     assert read_number("1,234", ".", "") is None
+
+
+def test_a_sign_already_after_an_amount_stays() -> None:
+    """es "$750 million 5 de junio de 2025": the first pass wrote "750 million $ 5 de junio", and the
+    second took "$ 5" (the date's day) for an amount: "750 million 5 $ de junio" (not idempotent, and
+    the date broken). "12 $345" became "12 345 $", one number, 12345."""
+    once, _ = fix_currency("$750 million 5 de junio de 2025", "es")
+    assert once == "750 million $ 5 de junio de 2025"
+    assert fix_currency(once, "es") == (once, [])
+    assert fix_currency("12 $345", "fr") == ("12 $345", [])
+
+
+def test_a_rewritten_date_keeps_the_year_the_target_gave() -> None:
+    """Source "June 5 … June 5, 2025", target "6/5/2025" (es): the date was rewritten "5/6", from the
+    first source mention, which has no year; the year 2025 was lost."""
+    text, _ = fix_dates("June 5 June 5, 2025", "6/5/2025", "en", "es")
+    assert text == "5/6/2025"
+
+
+def test_a_date_without_a_year_is_written_in_words_where_digits_are_no_date() -> None:
+    """Source "June 5, 2025 May 2025", target "6/5" (es) became "5/6", which Spanish does not read as a
+    date: a second pass took it for the English "May 6" and wrote "mayo de 2025" (not idempotent)."""
+    once, _ = fix_dates("June 5, 2025 May 2025", "6/5", "en", "es")
+    assert once == "5 de junio de 2025"  # the source's date, in words, with the year it gives
+    assert fix_dates("June 5, 2025 May 2025", once, "en", "es") == (once, [])
+
+
+def test_a_date_the_source_gives_in_digits_is_not_taken_for_an_invented_one() -> None:
+    """Source "6/5 Thursday" (a US date English dates do not count without a year), target "5 juin
+    2025": the weekday repair called the date invented and replaced it by « jeudi », losing 5 and 2025."""
+    assert fix_weekdays("6/5 Thursday", "5 juin 2025", "en", "fr") == ("5 juin 2025", [])
+    # the repair still replaces a date the source never gave
+    assert fix_weekdays("On Monday, scientists spoke.", "Le 4 avril, des scientifiques", "en", "fr")[0] == (
+        "Lundi, des scientifiques"
+    )

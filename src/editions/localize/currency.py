@@ -24,6 +24,9 @@ _AMOUNT_RE = re.compile(
     rf"(?:{SPACE}(?P<scale>{_SCALES})(?!\w))?"
 )
 
+# A number (and its scale word) just before a sign: the sign is already where it belongs.
+_AFTER_AN_AMOUNT_RE = re.compile(rf"\d(?:{SPACE}(?:{_SCALES}))?{SPACE}?$")
+
 # What follows a scale word, per language and symbol: « 2 millions de dollars », "2 triệu USD".
 _AFTER_SCALE: dict[str, dict[str, str]] = {
     "fr": {
@@ -63,6 +66,10 @@ def misplaced_amounts(text: str, lang: str) -> list[MisplacedAmount]:
     found = []
     for match in _AMOUNT_RE.finditer(text):
         if overlaps(match.start(), match.end(), protected):
+            continue
+        if _AFTER_AN_AMOUNT_RE.search(text[max(0, match.start() - 40) : match.start()]):
+            # "750 million $ 5 juin", "12 $345": the sign already follows a number; moving it after
+            # the next one would join two numbers, or take a date's day for an amount
             continue
         sym, num, scale = match.group("sym"), match.group("num").rstrip(" .,"), match.group("scale")
         end = match.start("num") + len(num) if scale is None else match.end()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Literal
 
@@ -222,8 +222,15 @@ def _is_numeric(m: DateMention) -> bool:
 
 
 def _local_form(date: DateMention, like: DateMention, text: str, code: str) -> str:
-    """`date` written in `code`'s form, keeping the shape of the wrong mention `like` (numeric or words)."""
-    if _is_numeric(like) and date.day is not None:
+    """`date` written in `code`'s form, keeping the shape of the wrong mention `like` (numeric or words).
+
+    What the target said and the source left out stays: "June 5" in the source and "6/5/2025" in the
+    target is the same date (`same_date`), and its local form keeps the year. A bare "5/6" is a date
+    only in Vietnamese: in another language a date without a year is written in words, so that the
+    target's own reader (and a second repair) finds it."""
+    date = replace(date, year=date.year or like.year, day=date.day or like.day)
+    numeric_is_a_date = code == "vi" or (like.year is not None and date.year is not None)
+    if _is_numeric(like) and date.day is not None and numeric_is_a_date:
         prefix = re.match(r"(?i)^ngày\W*", like.raw)
         sep = re.search(r"[/.-]", like.raw)
         pad = re.search(r"(?<!\d)0\d", like.raw) is not None

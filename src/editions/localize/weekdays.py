@@ -276,6 +276,11 @@ def _invented_date(
     invented = [d for d in find_dates(target, code) if not any(same_date(d, g) for g in given)]
     if len(invented) != 1:
         return None
+    # a date whose day or year the source writes as a number was not invented: "6/5" is a US date the
+    # source's reader does not take for one, and replacing it would lose a fact
+    source_numbers = {int(n) for n in re.findall(r"\d+", source)}
+    if {invented[0].day, invented[0].year} & source_numbers:
+        return None
     start, end = invented[0].start, invented[0].end
     capital = target[start : start + 1].isupper()
     if code == "fr":
