@@ -39,6 +39,8 @@ def test_decode(raw: bytes, maybe_html: bool) -> None:
 
 @given(file_bytes(), CHARSETS, st.booleans())
 @example(b"caf\xe9", "hex", False)
+@example(b" ", "punycode", False)  # a bare UnicodeError
+@example(b"", "utf-8\x00", False)  # ValueError: embedded null character
 def test_decode_with_an_http_charset(raw: bytes, charset: str, maybe_html: bool) -> None:
     tally("decode (HTTP charset)")
     try:
@@ -61,6 +63,7 @@ def test_read_article_from_bytes(raw: bytes, fmt: str | None) -> None:
 
 @given(st.text(st.characters(codec=None), min_size=1, max_size=30), file_bytes())
 @example("a\nb.md", b"# Title\n\nBody.")
+@example("a\ud800b.md", b"x")  # UnicodeEncodeError from os.stat
 def test_read_article_file_names(name: str, raw: bytes) -> None:
     """A file or upload name is part of error messages: any name keeps them on one line."""
     tally("read_article (names)")

@@ -97,6 +97,7 @@ def test_date_weekday_number_and_amount_checks(pair: tuple[str, str, str]) -> No
 
 
 @given(repair_pairs())
+@example(("June 5, 2025 ", "1er mai février 2, 2026 AAAAAAAAAAAµ\ud800 ", "fr"))  # lingua: UnicodeEncodeError
 def test_every_block_check(pair: tuple[str, str, str]) -> None:
     """All QA checks on one block (what the pipeline runs on every translation)."""
     tally("qa: check_block")

@@ -49,6 +49,8 @@ def test_text_reader(document: str) -> None:
 @example("**\n\n*:*0**")  # nested spans were "broken markup"
 @example("0 *[](0)*")  # an empty link inside emphasis left "0 <em1></em1>"
 @example("*0 **[]()***")  # the headline kept a span's trailing space
+@example("**\n\n*0<SCRIPT>*")  # an unclosed span: span ends inside <script> were dropped
+@example('<?xml version="1.0" encoding="utf-8"?><p>x</p>')  # lxml: "encoding declaration" ValueError
 def test_markdown_reader(document: str) -> None:
     tally("reader: markdown")
     _read(document, "md")
@@ -69,6 +71,7 @@ def test_json_reader(document: str) -> None:
 
 
 @given(documents_as_text())
+@example(("> > [<script>[</script>](https://example.org/x)", "md"))  # IndexError: pop from empty list
 def test_sniffed_format_and_detected_language(document_and_format: tuple[str, str]) -> None:
     """No format and no language given: the sniffer picks a reader, lingua the language."""
     tally("reader: sniffed + langid")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from editions.localize import (
     fix_weekdays,
     read_number,
 )
+from editions.qa import BlockPair, QaContext, check_block
+from editions.qa.numbers import missing_numbers, number_values
 
 
 def test_a_span_nested_in_another_is_well_formed_markup() -> None:
@@ -154,3 +157,90 @@ def test_a_date_the_source_gives_in_digits_is_not_taken_for_an_invented_one() ->
     assert fix_weekdays("On Monday, scientists spoke.", "Le 4 avril, des scientifiques", "en", "fr")[0] == (
         "Lundi, des scientifiques"
     )
+
+
+# --- found by the `make fuzz` run (10,000 examples per target) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "document", ["**\n\n*0<SCRIPT>*", "> > [<script>[</script>](https://example.org/x)", "[x<script>](/a)"]
+)
+def test_spans_stay_balanced_around_script_in_markdown(document: str) -> None:
+    """Inside inline <script>…</script> every token was dropped, span ends included: "*0<SCRIPT>*"
+    gave the block "<em1>0" (an unclosed span), and a link opened inside the script but closed after
+    it raised IndexError (pop from empty list)."""
+    article = read_article_text(document, fmt="md", source_lang="en")
+    for block in article.blocks:
+        assert markup_problems(block.text, block.marks) == []
+
+
+def test_an_xml_declaration_in_markdown_raw_html() -> None:
+    """Raw HTML in Markdown that starts with <?xml … encoding="utf-8"?> raised lxml's ValueError
+    ("Unicode strings with encoding declaration are not supported")."""
+    document = '<?xml version="1.0" encoding="utf-8"?><html><body><p>Hello there</p></body></html>'
+    assert read_article_text(document, fmt="md", source_lang="en").headline == "Hello there"
+
+
+@pytest.mark.parametrize(("raw", "charset"), [(b" ", "punycode"), (b"", "utf-8\x00"), (b"\xff", "idna")])
+def test_http_charsets_that_fail_oddly(raw: bytes, charset: str) -> None:
+    """punycode raised a bare UnicodeError (not UnicodeDecodeError); a charset with a NUL in it made
+    codecs.lookup raise ValueError ("embedded null character")."""
+    try:
+        decode_with_charset(raw, "https://example.org/a", charset, maybe_html=False)
+    except EncodingError as err:
+        assert "\n" not in str(err)
+
+
+def test_a_file_name_the_file_system_cannot_encode() -> None:
+    """A lone surrogate in a path raised UnicodeEncodeError from os.stat; a NUL, ValueError."""
+    for name in ("/tmp/a\ud800b.md", "/tmp/a\x00b.md"):
+        with pytest.raises(InputError, match="not a valid file name"):
+            read_article(name)
+
+
+def test_language_detection_of_text_with_a_lone_surrogate() -> None:
+    """An engine's JSON reply may hold "\\ud800": lingua raised UnicodeEncodeError in check_language."""
+    target = "Le port a rouvert jeudi après une longue grève des dockers \ud800."
+    check_block(
+        BlockPair("b1", "The port reopened on Thursday after a long strike.", target), QaContext("en", "fr")
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("$5 $5 $5", "es", "5\u00a0$ 5\u00a0$ 5\u00a0$"),  # was "5 $ 5 5 $ $" on a second pass
+        ("€12€12", "es", "12\u00a0€€12"),  # the second sign, glued to the first, stays
+        ("US$ $750 millions", "fr", "US$ $750 millions"),  # two signs, one amount: left alone
+        ("Thu.$1,0875", "fr", "Thu.$1,0875"),  # moved, "Thu.1,0875" reads as no number at all
+        ("$1.0875 3 p.m.", "fr", "1.0875\u00a0$ 3 p.m."),  # was "1.0875 3 $ p.m.": a time joined in
+    ],
+)
+def test_currency_repairs_found_by_fuzzing(text: str, lang: str, expected: str) -> None:
+    once, _ = fix_currency(text, lang)
+    assert once == expected
+    assert fix_currency(once, lang) == (once, [])
+
+
+def test_a_year_then_a_grouped_number_are_two_numbers() -> None:
+    """ "5 juin 2025 1 250" read as 2025, 1 and 250 (the run "2025 1 250" was split everywhere since
+    "2025" is no thousands group), so the QA check called the repaired 1 250 missing; "5 6.5" (en)
+    was taken for one grouped number and read as 5, 6 and 5."""
+    assert number_values("5 juin 2025 1\u202f250", "fr") == Counter(map(Decimal, ["5", "2025", "1250"]))
+    assert number_values("6/5 6.5%", "en") == Counter(map(Decimal, ["6", "5", "6.5"]))
+
+
+def test_a_translation_with_numbers_in_both_forms_carries_them_all() -> None:
+    """Source "$1.0875" three times; the French "1,0875 … 1.0875juin … 1,0875": each number stands for
+    1.0875, read its own way. The check counted the larger of two whole-text readings (2), and called
+    one missing."""
+    source = "$1.0875 $1.0875 $1.0875"
+    target = "$1,0875 $1.0875juin 2025 $1,0875"
+    assert missing_numbers(source, target, "en", "fr") == []
+
+
+def test_a_numeric_date_the_source_also_writes_as_numbers_is_left() -> None:
+    """Source "June 5, 2025 … 6/5" (no year: numbers to English dates), target "6/5": the date repair
+    rewrote it « 5 juin 2025 », and the source's 6 and 5 went missing."""
+    assert fix_dates("June 5, 2025 and 6/5", "6/5", "en", "fr") == ("6/5", [])
+    assert fix_dates("Released June 5, 2025.", "Phát hành 6/5/2025.", "en", "vi")[0] == "Phát hành 5/6/2025."

@@ -88,6 +88,8 @@ def read_file(path: str | os.PathLike[str], max_bytes: int) -> bytes:
         raise InputError(f"cannot read {label}: permission denied") from None
     except OSError as err:
         raise InputError(f"cannot read {label}: {err.strerror or err}") from None
+    except (UnicodeError, ValueError):  # a NUL, or a lone surrogate the file system cannot encode
+        raise InputError(f"cannot read {label}: not a valid file name") from None
     check_size(len(raw), max_bytes, label, at_least=True)
     return raw
 
@@ -126,10 +128,10 @@ def decode_with_charset(raw: bytes, label: str, charset: str | None, *, maybe_ht
             return raw.decode("latin-1")
     try:
         return raw.decode(codec)
-    except UnicodeDecodeError as err:
-        byte = err.object[err.start]
-        where = f"byte 0x{byte:02x} at offset {err.start}"
-        raise EncodingError(f"{label} is not valid {charset}, as its Content-Type says ({where})") from None
+    except UnicodeError as err:  # punycode and idna raise a bare UnicodeError, with no offset
+        raise EncodingError(
+            f"{label} is not valid {charset}, as its Content-Type says{_where(err)}"
+        ) from None
 
 
 def _codec(charset: str | None) -> str | None:
@@ -142,7 +144,7 @@ def _text_codec(name: str) -> str | None:
     that are not text encodings ("hex", "base64", "rot13" …), which a page may name all the same."""
     try:
         info = codecs.lookup(name)
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the name
         return None
     # the flag bytes.decode itself checks before refusing such a codec
     return info.name if getattr(info, "_is_text_encoding", True) else None
@@ -174,16 +176,19 @@ def declared_charset(raw: bytes) -> str | None:
 def _decode_with(raw: bytes, codec: str, label: str) -> str:
     try:
         return raw.decode(codec)
-    except UnicodeDecodeError as err:
+    except UnicodeError as err:  # punycode and idna raise a bare UnicodeError, with no offset
         raise EncodingError(_not_utf8(label, codec, err)) from None
 
 
-def _not_utf8(label: str, codec: str, err: UnicodeDecodeError) -> str:
-    byte = err.object[err.start]
-    return (
-        f"{label} is not valid {codec} (byte 0x{byte:02x} at offset {err.start}); "
-        "convert it with e.g. iconv -f latin1 -t utf-8"
-    )
+def _where(err: UnicodeError) -> str:
+    """ " (byte 0xe9 at offset 3)" for a decoding error that says where; "" for one that does not."""
+    if not isinstance(err, UnicodeDecodeError):
+        return ""
+    return f" (byte 0x{err.object[err.start]:02x} at offset {err.start})"
+
+
+def _not_utf8(label: str, codec: str, err: UnicodeError) -> str:
+    return f"{label} is not valid {codec}{_where(err)}; convert it with e.g. iconv -f latin1 -t utf-8"
 
 
 def clean_text(text: str) -> str:

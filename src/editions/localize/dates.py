@@ -270,6 +270,7 @@ def _assess_dates(source: str, target: str, source_lang: str, target_lang: str) 
     for mention in find_dates(source, scode):
         if not any(same_date(mention, w) for w in wanted):
             wanted.append(mention)
+    undated_source = replace_spans(source, ((m.start, m.end, " ") for m in find_dates(source, scode)))
     local = find_dates(target, tcode)
     foreign = _find(target, scode, lenient=True) if scode != tcode else []
     reordered = _find_reordered(target, tcode) if scode != tcode else []
@@ -287,7 +288,15 @@ def _assess_dates(source: str, target: str, source_lang: str, target_lang: str) 
             continue
         # the source date written the source's way in the target: "6/5" for June 5, "June 5" in French
         copied = next(
-            (f for f in foreign if same_date(src, f) and not ((o := local_over(f)) and is_wanted(o))), None
+            (
+                f
+                for f in foreign
+                if same_date(src, f)
+                and not ((o := local_over(f)) and is_wanted(o))
+                # "6/5" the source writes too, as numbers (no year): a copy of those, not of this date
+                and not (_is_numeric(f) and f.raw in undated_source)
+            ),
+            None,
         )
         if copied is not None:
             over = local_over(copied)
