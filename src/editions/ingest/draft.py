@@ -17,6 +17,7 @@ from editions.document import (
     normalize_space,
     plain_text,
 )
+from editions.ingest.decode import clean_text
 
 _SAFE_SCHEMES = frozenset({"", "http", "https", "mailto"})
 # Browsers ignore ASCII whitespace and controls inside a URL, so "java\tscript:" is still javascript:.
@@ -45,6 +46,7 @@ class Draft:
     ) -> Draft | None:
         """The built block, or None when it holds no text (an empty paragraph, an image alone)."""
         text, marks = builder.build()
+        text = clean_text(text)  # again: character references ("&#x1;") decode after the bytes were cleaned
         if not plain_text(text).strip():
             return None
         return cls(kind=kind, text=text, marks=marks, level=level, ordered=ordered)
@@ -67,7 +69,7 @@ def safe_href(href: str | None) -> str | None:
 def plain_headline(text: str) -> str:
     """Headline text as it will be stored: through MarkupBuilder so a literal "<a1>" stays harmless."""
     builder = MarkupBuilder()
-    builder.text(text)
+    builder.text(clean_text(text))
     return builder.build()[0]
 
 
