@@ -21,7 +21,7 @@ from editions.localize import (
     fix_weekdays,
     read_number,
 )
-from editions.qa import BlockPair, QaContext, check_block
+from editions.qa import BlockPair, QaContext, check_block, repair_block
 from editions.qa.numbers import missing_numbers, number_values
 
 
@@ -254,3 +254,27 @@ def test_character_references_to_control_characters_are_removed(document: str, f
     (the JSON reader, reading the article back, removed it: no round trip)."""
     article = read_article_text(document, fmt=fmt, source_lang="en")
     assert all(not any(ord(c) < 0x20 for c in block.text) for block in article.blocks), article.blocks
+
+
+def test_an_ordinal_before_a_date_is_not_a_weekday() -> None:
+    """vi "lần thứ hai 5/6" (the second time, 5 June) counted as Monday because a date follows, so
+    the weekday repair rewrote it "lần thứ năm" (the fifth time) for a source Thursday."""
+    assert find_weekdays("lần thứ hai 5/6", "vi") == []
+    assert [m.day for m in find_weekdays("vào thứ hai 5/6", "vi")] == [0]
+    target = "lần thứ hai 5/6 Thứ hai, "
+    assert fix_weekdays("June 5, 2025 Thursday US$ 2 billion", target, "en", "vi")[0] == target
+
+
+def test_a_number_before_a_colon_is_repaired_in_one_pass() -> None:
+    """fr "1,250:" was left by the number repair (a colon: maybe a clock time), then typography wrote
+    "1,250 :", which the next pass did convert: repair_block was not idempotent."""
+    source, target = "It cost 1,250 dollars: a record.", "Il a coûté 1,250: un record."
+    once, _ = repair_block(BlockPair("b1", source, target), QaContext("en", "fr"))
+    assert once == "Il a coûté 1\u202f250\u00a0: un record."
+    assert repair_block(BlockPair("b1", source, once), QaContext("en", "fr"))[0] == once
+
+
+def test_numbers_grouped_with_different_spaces_are_two_numbers() -> None:
+    """ "1 250 750 millions" with U+202F inside the first number and a plain space after it: the
+    repaired 1 250 (U+202F) was read together with the next number as 1250750."""
+    assert number_values("1\u202f250 750 millions", "fr") == Counter(map(Decimal, ["1250", "750"]))

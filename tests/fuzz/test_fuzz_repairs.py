@@ -186,6 +186,8 @@ def test_weekdays(pair: tuple[str, str, str]) -> None:
 @given(repair_pairs())
 @example(("", "$750 million 5 de junio de 2025 ", "es"))  # "$ 5" of a date taken for an amount
 @example(("June 5, 2025 3 p.m. ", "$1.0875 3 p.m. ", "fr"))  # "1.0875 3 $ p.m.": a time joined in
+@example(("June 5, 2025 Thursday ", "lần thứ hai 5/6 Thứ hai, ", "vi"))  # "the second time" → "the fifth"
+@example(("1,250 ", "1,250: ", "fr"))  # numbers fixed only after typography's "1,250 :"
 def test_repair_block(pair: tuple[str, str, str]) -> None:
     """Every repair in the pipeline's order (`repair_block`), the glossary's included."""
     tally("repair: repair_block")

@@ -23,8 +23,9 @@ MIN_GROUPING: dict[str, int] = {"es": 2, "pl": 2}
 _SPACES = NBSP + NNBSP + " "
 
 _SOURCE_NUMBER_RE = re.compile(r"(?<![\w.,/:])\d+(?:[.,\u00a0\u202f ]\d+)*(?!\w)")
+# A number a clock time or ratio continues ("10:30") is left; one before a colon ("1,250:") is not.
 _TARGET_NUMBER_RE = re.compile(
-    r"(?<![\w.,/:])(?P<n>\d+(?:[.,]\d+)+)(?![\w/:]|[.,]\d)(?P<pct>[ \u00a0\u202f]?%)?"
+    r"(?<![\w.,/:])(?P<n>\d+(?:[.,]\d+)+)(?![\w/]|:\d|[.,]\d)(?P<pct>[ \u00a0\u202f]?%)?"
 )
 
 

@@ -43,6 +43,8 @@ _TIMES: dict[str, dict[str, TimeOfDay]] = {
 _VI_DAY_INTRO = re.compile(
     r"(?:\b(?:hôm|vào|sáng|trưa|chiều|tối|đêm|ngày|từ|đến|tới|hết|cuối|các|mỗi|và|hoặc)|[,(])\s*$"
 )
+# Words after which "thứ hai" is "the second": the second time, person, place, round, term …
+_VI_ORDINAL_INTRO = re.compile(r"\b(?:lần|người|vị\s+trí|hạng|vòng|nhiệm\s+kỳ|khóa|con)\s*$", re.IGNORECASE)
 _VI_DAYS = ("hai", "ba", "tư", "năm", "sáu", "bảy")
 
 
@@ -96,6 +98,8 @@ def _vi_day_context(text: str, match: re.Match[str]) -> bool:
     before = text[max(0, match.start("day") - 12) : match.start("day")]
     after = text[match.end() : match.end() + 8]
     opening = re.search(r"(?:^|[.!?…]\s+)$", text[: match.start("day")]) and after.startswith(",")
+    if _VI_ORDINAL_INTRO.search(before):
+        return False  # "lần thứ hai 5/6": the second time, whatever follows
     return bool(
         _VI_DAY_INTRO.search(before) or opening or re.match(r"\s*[(,]?\s*(?:ngày\s*)?\d{1,2}/\d", after)
     )

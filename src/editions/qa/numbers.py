@@ -41,15 +41,18 @@ def _split_spaced(raw: str) -> list[str]:
     numbers: list[str] = []
     spaces = ["", *re.findall(r"[\u00a0\u202f ]", raw)]
     for space, piece in zip(spaces, re.split(r"[\u00a0\u202f ]", raw), strict=True):
-        if numbers and _continues(numbers[-1], piece):
+        if numbers and _continues(numbers[-1], space, piece):
             numbers[-1] += space + piece
         else:
             numbers.append(piece)
     return numbers
 
 
-def _continues(number: str, piece: str) -> bool:
-    """Whether `piece` is the next thousands group of `number` ("1 234" + "567"; not "2025" + "1")."""
+def _continues(number: str, space: str, piece: str) -> bool:
+    """Whether `piece` is the next thousands group of `number` ("1 234" + "567"; not "2025" + "1"), with
+    the same space as its groups so far ("1 250" + " 750" with U+202F then a space: two numbers)."""
+    if any(other in number for other in "\u00a0\u202f " if other != space):
+        return False
     groups = re.split(r"[\u00a0\u202f ]", number)
     grouped = 1 <= len(groups[0]) <= 3 and all(len(group) == 3 for group in groups[1:])
     return grouped and len(re.split(r"[.,]", piece)[0]) == 3  # "1 234,5" and "1 234.5", not "5 6.5"
