@@ -10,7 +10,7 @@ EXAMPLE ?= examples/port-strike.md
 PORT    ?= 8000
 TO      ?= fr,vi
 
-.PHONY: install native check-lock lock model doctor demo serve screenshot test lint typecheck test-fast bench clean
+.PHONY: install native check-lock lock model doctor demo serve screenshot test lint typecheck test-fast fuzz bench clean
 
 # 1. the lock must agree with pyproject.toml; 2. llama-cpp-python is compiled for the instructions this
 # machine executes (probed in child processes; ~8 min the first time on 2 cores), into our own wheel
@@ -74,6 +74,13 @@ test: model lint typecheck
 # Without the real-model tests, on every core (pytest-xdist): under a minute, for the edit loop.
 test-fast: install
 	$(BIN)/pytest -q -m 'not model' -n auto
+
+# The fuzz tests at full length: ≥ 10,000 random documents per reader, parser and repair (hypothesis
+# profile `fuzz`, tests/fuzz/conftest.py; `make test` runs the same tests, 200 fixed examples each).
+# Prints examples, failures and wall time per target and writes them to benchmarks/results/fuzz.json.
+fuzz: install
+	HYPOTHESIS_PROFILE=fuzz EDITIONS_FUZZ_REPORT=benchmarks/results/fuzz.json \
+	  $(BIN)/pytest -q --timeout=0 tests/fuzz
 
 # Rewrite docs/review-page.png (the README's picture of the review page) from the browser test.
 screenshot: install

@@ -180,10 +180,19 @@ def placeholder_tags(text: str) -> list[str]:
 def markup_problems(text: str, marks: dict[str, Mark]) -> list[str]:
     """What is wrong with the inline markup of `text`, given the spans it must carry (empty = fine)."""
     problems: list[str] = []
-    paired = {f"{m.group(1)}{m.group(2)}" for m in _PAIR_RE.finditer(text)}
+    extents: dict[str, tuple[int, int]] = {}
     for name in marks:
-        if name not in paired:
+        # each span on its own: a span nested in another (a bold link, <a1><b2>…</b2></a1>) is paired too
+        opened = text.find(f"<{name}>")
+        closed = text.find(f"</{name}>", opened) if opened >= 0 else -1
+        if closed < 0:
             problems.append(f"inline span <{name}> lost or broken")
+        else:
+            extents[name] = (opened, closed)
+    for name, (start, end) in extents.items():
+        crossing = [o for o, (s, e) in extents.items() if start < s < end < e]
+        if crossing:
+            problems.append(f"inline spans <{name}> and <{crossing[0]}> overlap")
     for m in PLACEHOLDER_RE.finditer(text):
         name = f"{m.group(1)}{m.group(2)}"
         if name not in marks:
@@ -232,7 +241,8 @@ class MarkupBuilder:
     def build(self) -> tuple[str, dict[str, Mark]]:
         text = normalize_space("".join(self.parts))
         # Drop spans that ended up empty (e.g. an image-only link): nothing to translate or show.
-        for name in list(self.marks):
+        # Innermost first (they were opened last), so a span that held only an empty one goes too.
+        for name in reversed(list(self.marks)):
             empty = f"<{name}></{name}>"
             if empty in text or f"<{name}> </{name}>" in text:
                 text = text.replace(empty, "").replace(f"<{name}> </{name}>", " ")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from functools import lru_cache
 from typing import Any
 
 from editions.languages import LANGUAGES
+
+_SURROGATES_RE = re.compile("[\ud800-\udfff]")
 
 
 @lru_cache(maxsize=1)
@@ -27,6 +30,7 @@ def preload() -> threading.Thread:
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the language `text` is written in, or None when lingua cannot tell."""
+    text = _SURROGATES_RE.sub("", text)  # lingua cannot take a lone surrogate; an engine's JSON may hold one
     if not text.strip():
         return None
     lang = _detector().detect_language_of(text)

@@ -60,6 +60,12 @@ def human_size(size: int) -> str:
     return f"{size} bytes"
 
 
+def display_name(label: str) -> str:
+    """A file or upload name as a message shows it: on one line, whatever characters the name holds
+    (a newline is legal in a Linux file name), escaped the way Python writes them ("a\\nb.md")."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in label)
+
+
 def check_size(size: int, max_bytes: int, label: str, *, at_least: bool = False) -> None:
     if size > max_bytes:
         amount = f"over {human_size(max_bytes)}" if at_least else human_size(size)
@@ -68,7 +74,7 @@ def check_size(size: int, max_bytes: int, label: str, *, at_least: bool = False)
 
 def read_file(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     """The file's bytes, refusing before reading when `stat` already shows it is too large."""
-    label = os.fspath(path)
+    label = display_name(os.fspath(path))
     try:
         if os.path.isdir(path):
             raise InputError(f"{label} is a directory, not an article file")
@@ -82,6 +88,8 @@ def read_file(path: str | os.PathLike[str], max_bytes: int) -> bytes:
         raise InputError(f"cannot read {label}: permission denied") from None
     except OSError as err:
         raise InputError(f"cannot read {label}: {err.strerror or err}") from None
+    except (UnicodeError, ValueError):  # a NUL, or a lone surrogate the file system cannot encode
+        raise InputError(f"cannot read {label}: not a valid file name") from None
     check_size(len(raw), max_bytes, label, at_least=True)
     return raw
 
@@ -120,20 +128,26 @@ def decode_with_charset(raw: bytes, label: str, charset: str | None, *, maybe_ht
             return raw.decode("latin-1")
     try:
         return raw.decode(codec)
-    except UnicodeDecodeError as err:
-        byte = err.object[err.start]
-        where = f"byte 0x{byte:02x} at offset {err.start}"
-        raise EncodingError(f"{label} is not valid {charset}, as its Content-Type says ({where})") from None
+    except UnicodeError as err:  # punycode and idna raise a bare UnicodeError, with no offset
+        raise EncodingError(
+            f"{label} is not valid {charset}, as its Content-Type says{_where(err)}"
+        ) from None
 
 
 def _codec(charset: str | None) -> str | None:
     """Python's name for `charset`; None for none or one Python does not know (read as if none)."""
-    if charset is None:
-        return None
+    return None if charset is None else _text_codec(charset)
+
+
+def _text_codec(name: str) -> str | None:
+    """Python's name for the text encoding `name`; None for an unknown name, and for Python's codecs
+    that are not text encodings ("hex", "base64", "rot13" …), which a page may name all the same."""
     try:
-        return codecs.lookup(charset).name
-    except LookupError:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError):  # ValueError: a NUL in the name
         return None
+    # the flag bytes.decode itself checks before refusing such a codec
+    return info.name if getattr(info, "_is_text_encoding", True) else None
 
 
 def reject_binary(raw: bytes, label: str) -> None:
@@ -154,27 +168,27 @@ def declared_charset(raw: bytes) -> str | None:
     if match is None:
         return None
     name = match.group(1).decode("ascii")
-    try:
-        codec = codecs.lookup(name).name
-    except LookupError:
-        return None
+    codec = _text_codec(name)
     # Bytes that a <meta> could be read from are not UTF-16/32, whatever it says (browsers agree).
-    return None if codec.startswith(("utf-16", "utf-32")) else name
+    return None if codec is None or codec.startswith(("utf-16", "utf-32")) else name
 
 
 def _decode_with(raw: bytes, codec: str, label: str) -> str:
     try:
         return raw.decode(codec)
-    except UnicodeDecodeError as err:
+    except UnicodeError as err:  # punycode and idna raise a bare UnicodeError, with no offset
         raise EncodingError(_not_utf8(label, codec, err)) from None
 
 
-def _not_utf8(label: str, codec: str, err: UnicodeDecodeError) -> str:
-    byte = err.object[err.start]
-    return (
-        f"{label} is not valid {codec} (byte 0x{byte:02x} at offset {err.start}); "
-        "convert it with e.g. iconv -f latin1 -t utf-8"
-    )
+def _where(err: UnicodeError) -> str:
+    """ " (byte 0xe9 at offset 3)" for a decoding error that says where; "" for one that does not."""
+    if not isinstance(err, UnicodeDecodeError):
+        return ""
+    return f" (byte 0x{err.object[err.start]:02x} at offset {err.start})"
+
+
+def _not_utf8(label: str, codec: str, err: UnicodeError) -> str:
+    return f"{label} is not valid {codec}{_where(err)}; convert it with e.g. iconv -f latin1 -t utf-8"
 
 
 def clean_text(text: str) -> str:

@@ -7,7 +7,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from editions.document import Article, Block, BlockKind, Mark, MarkupBuilder, block_id, plain_text
+from editions.document import (
+    Article,
+    Block,
+    BlockKind,
+    Mark,
+    MarkupBuilder,
+    block_id,
+    normalize_space,
+    plain_text,
+)
+from editions.ingest.decode import clean_text
 
 _SAFE_SCHEMES = frozenset({"", "http", "https", "mailto"})
 # Browsers ignore ASCII whitespace and controls inside a URL, so "java\tscript:" is still javascript:.
@@ -36,6 +46,7 @@ class Draft:
     ) -> Draft | None:
         """The built block, or None when it holds no text (an empty paragraph, an image alone)."""
         text, marks = builder.build()
+        text = clean_text(text)  # again: character references ("&#x1;") decode after the bytes were cleaned
         if not plain_text(text).strip():
             return None
         return cls(kind=kind, text=text, marks=marks, level=level, ordered=ordered)
@@ -58,7 +69,7 @@ def safe_href(href: str | None) -> str | None:
 def plain_headline(text: str) -> str:
     """Headline text as it will be stored: through MarkupBuilder so a literal "<a1>" stays harmless."""
     builder = MarkupBuilder()
-    builder.text(text)
+    builder.text(clean_text(text))
     return builder.build()[0]
 
 
@@ -75,7 +86,8 @@ def split_headline(drafts: Sequence[Draft], title: str | None = None) -> tuple[s
         index = 0 if rest else None
     if index is None:
         return "", rest
-    return rest.pop(index).plain, rest
+    # a span may end in a space ("<a1>The </a1>"): the headline is plain text, trimmed as any other
+    return normalize_space(rest.pop(index).plain), rest
 
 
 def _first(drafts: Sequence[Draft], wanted: Callable[[Draft], bool]) -> int | None:

@@ -198,6 +198,8 @@ def _from_walk(text: str) -> Article:
 
 
 def _parse_document(text: str) -> Element | None:
+    # also here: raw HTML in Markdown reaches lxml through fragment_drafts, declaration and all
+    text = _XML_DECLARATION_RE.sub("", text)
     try:
         return lxml.html.document_fromstring(text)
     except lxml.etree.ParserError:  # "Document is empty": only comments or whitespace

@@ -46,6 +46,8 @@ def _load(text: str) -> Any:
         ) from None
     except RecursionError:
         raise ArticleFormatError("not valid article JSON: nested too deeply") from None
+    except ValueError:  # Python's limit on digits in an int (4300): no article field needs one
+        raise ArticleFormatError("not valid article JSON: a number with too many digits") from None
 
 
 def _clean_strings(value: Any, depth: int) -> Any:

@@ -26,6 +26,8 @@ _UNSAFE_OPEN_RE = re.compile(r"<(script|style|noscript|template|iframe)\b(?![^>]
 _UNSAFE_CLOSE_RE = re.compile(r"</(script|style|noscript|template|iframe)\s*>", re.IGNORECASE)
 _BREAK_RE = re.compile(r"<br\b", re.IGNORECASE)
 _EMPHASIS: dict[str, MarkKind] = {"em_open": "em", "strong_open": "strong"}
+# Tokens that open or close a span: kept balanced even inside <script>…</script>, whose text is dropped.
+_SPAN_TOKENS = frozenset({"link_open", "link_close", "em_open", "em_close", "strong_open", "strong_close"})
 
 
 @lru_cache(maxsize=1)
@@ -119,7 +121,7 @@ def render_inline(children: Sequence[Token], builder: MarkupBuilder) -> None:
     open_spans: list[str | None] = []  # markdown-it nests properly, so one stack serves every span
     in_unsafe_html = False
     for token in children:
-        if in_unsafe_html:
+        if in_unsafe_html and token.type not in _SPAN_TOKENS:  # spans open and close all the same
             in_unsafe_html = not (token.type == "html_inline" and _UNSAFE_CLOSE_RE.match(token.content))
         elif token.type == "html_inline":
             in_unsafe_html = bool(_UNSAFE_OPEN_RE.match(token.content))

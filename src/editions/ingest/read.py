@@ -29,7 +29,14 @@ from collections.abc import Callable
 from editions.document import Article
 from editions.errors import EmptyArticleError
 from editions.ingest.bidi import remove_bidi_controls
-from editions.ingest.decode import DEFAULT_MAX_BYTES, check_size, clean_text, decode, read_file
+from editions.ingest.decode import (
+    DEFAULT_MAX_BYTES,
+    check_size,
+    clean_text,
+    decode,
+    display_name,
+    read_file,
+)
 from editions.ingest.formats import format_from_name, normalize_format, sniff_format
 from editions.ingest.html import parse_html
 from editions.ingest.jsonfmt import parse_json
@@ -61,12 +68,12 @@ def read_article(
     chosen = normalize_format(fmt) if fmt else None  # bad options fail before any I/O
     language = _given_language(source_lang)
     if isinstance(source, bytes):
-        label = name or _UNNAMED
+        label = display_name(name) if name else _UNNAMED
         check_size(len(source), max_bytes, label)
         raw = source
     else:
-        label = os.fspath(source)
-        name = name or label
+        label = display_name(os.fspath(source))
+        name = name or os.fspath(source)
         raw = read_file(source, max_bytes)
     chosen = chosen or format_from_name(name)
     text = clean_text(decode(raw, label, maybe_html=chosen in (None, "html")))

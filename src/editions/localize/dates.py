@@ -6,7 +6,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Literal
 
@@ -222,8 +222,15 @@ def _is_numeric(m: DateMention) -> bool:
 
 
 def _local_form(date: DateMention, like: DateMention, text: str, code: str) -> str:
-    """`date` written in `code`'s form, keeping the shape of the wrong mention `like` (numeric or words)."""
-    if _is_numeric(like) and date.day is not None:
+    """`date` written in `code`'s form, keeping the shape of the wrong mention `like` (numeric or words).
+
+    What the target said and the source left out stays: "June 5" in the source and "6/5/2025" in the
+    target is the same date (`same_date`), and its local form keeps the year. A bare "5/6" is a date
+    only in Vietnamese: in another language a date without a year is written in words, so that the
+    target's own reader (and a second repair) finds it."""
+    date = replace(date, year=date.year or like.year, day=date.day or like.day)
+    numeric_is_a_date = code == "vi" or (like.year is not None and date.year is not None)
+    if _is_numeric(like) and date.day is not None and numeric_is_a_date:
         prefix = re.match(r"(?i)^ngày\W*", like.raw)
         sep = re.search(r"[/.-]", like.raw)
         pad = re.search(r"(?<!\d)0\d", like.raw) is not None
@@ -263,6 +270,7 @@ def _assess_dates(source: str, target: str, source_lang: str, target_lang: str) 
     for mention in find_dates(source, scode):
         if not any(same_date(mention, w) for w in wanted):
             wanted.append(mention)
+    undated_source = replace_spans(source, ((m.start, m.end, " ") for m in find_dates(source, scode)))
     local = find_dates(target, tcode)
     foreign = _find(target, scode, lenient=True) if scode != tcode else []
     reordered = _find_reordered(target, tcode) if scode != tcode else []
@@ -280,7 +288,15 @@ def _assess_dates(source: str, target: str, source_lang: str, target_lang: str) 
             continue
         # the source date written the source's way in the target: "6/5" for June 5, "June 5" in French
         copied = next(
-            (f for f in foreign if same_date(src, f) and not ((o := local_over(f)) and is_wanted(o))), None
+            (
+                f
+                for f in foreign
+                if same_date(src, f)
+                and not ((o := local_over(f)) and is_wanted(o))
+                # "6/5" the source writes too, as numbers (no year): a copy of those, not of this date
+                and not (_is_numeric(f) and f.raw in undated_source)
+            ),
+            None,
         )
         if copied is not None:
             over = local_over(copied)

@@ -23,8 +23,9 @@ MIN_GROUPING: dict[str, int] = {"es": 2, "pl": 2}
 _SPACES = NBSP + NNBSP + " "
 
 _SOURCE_NUMBER_RE = re.compile(r"(?<![\w.,/:])\d+(?:[.,\u00a0\u202f ]\d+)*(?!\w)")
+# A number a clock time or ratio continues ("10:30") is left; one before a colon ("1,250:") is not.
 _TARGET_NUMBER_RE = re.compile(
-    r"(?<![\w.,/:])(?P<n>\d+(?:[.,]\d+)+)(?![\w/:]|[.,]\d)(?P<pct>[ \u00a0\u202f]?%)?"
+    r"(?<![\w.,/:])(?P<n>\d+(?:[.,]\d+)+)(?![\w/]|:\d|[.,]\d)(?P<pct>[ \u00a0\u202f]?%)?"
 )
 
 
@@ -74,7 +75,7 @@ def read_number(raw: str, decimal: str, groups: str, *, mixed_groups: bool = Tru
     integer, _, fraction = raw.rpartition(decimal) if decimal in raw else (raw, "", "")
     if not mixed_groups and len({c for c in integer if c in groups}) > 1:
         return None
-    parts = re.split(f"[{re.escape(groups)}]", integer)
+    parts = re.split(f"[{re.escape(groups)}]", integer) if groups else [integer]  # "[]": not a regex
     if len(parts) > 1 and not (1 <= len(parts[0]) <= 3 and all(len(p) == 3 for p in parts[1:])):
         return None
     integer = "".join(parts)

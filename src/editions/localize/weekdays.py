@@ -43,6 +43,8 @@ _TIMES: dict[str, dict[str, TimeOfDay]] = {
 _VI_DAY_INTRO = re.compile(
     r"(?:\b(?:hôm|vào|sáng|trưa|chiều|tối|đêm|ngày|từ|đến|tới|hết|cuối|các|mỗi|và|hoặc)|[,(])\s*$"
 )
+# Words after which "thứ hai" is "the second": the second time, person, place, round, term …
+_VI_ORDINAL_INTRO = re.compile(r"\b(?:lần|người|vị\s+trí|hạng|vòng|nhiệm\s+kỳ|khóa|con)\s*$", re.IGNORECASE)
 _VI_DAYS = ("hai", "ba", "tư", "năm", "sáu", "bảy")
 
 
@@ -96,6 +98,8 @@ def _vi_day_context(text: str, match: re.Match[str]) -> bool:
     before = text[max(0, match.start("day") - 12) : match.start("day")]
     after = text[match.end() : match.end() + 8]
     opening = re.search(r"(?:^|[.!?…]\s+)$", text[: match.start("day")]) and after.startswith(",")
+    if _VI_ORDINAL_INTRO.search(before):
+        return False  # "lần thứ hai 5/6": the second time, whatever follows
     return bool(
         _VI_DAY_INTRO.search(before) or opening or re.match(r"\s*[(,]?\s*(?:ngày\s*)?\d{1,2}/\d", after)
     )
@@ -118,7 +122,7 @@ def find_weekdays(text: str, lang: str) -> list[WeekdayMention]:
     code = get_language(lang).code
     found = []
     for match in _pattern(code).finditer(text):
-        if match.group("rel"):
+        if match.groupdict().get("rel"):  # only languages with relative days have the group
             found.append(WeekdayMention(match.start(), match.end(), match.group(0), None))
             continue
         if code == "en" and match.group("short"):
@@ -135,7 +139,8 @@ def find_weekdays(text: str, lang: str) -> list[WeekdayMention]:
             continue  # "lần thứ hai": the second time
         if code == "vi" and raw_day == "CN" and not re.search(r"\d", text[match.end() : match.end() + 8]):
             continue  # "CN" alone is an abbreviation of many things; as a day it comes with a date
-        time = _TIMES.get(code, {}).get((match.group("time") or "").lower())
+        # nor have all languages a "time" group (_TIMES)
+        time = _TIMES.get(code, {}).get((match.groupdict().get("time") or "").lower())
         found.append(WeekdayMention(match.start(), match.end(), match.group(0), _day_of(raw_day, code), time))
     return found
 
@@ -274,6 +279,11 @@ def _invented_date(
     given = find_dates(source, source_lang)
     invented = [d for d in find_dates(target, code) if not any(same_date(d, g) for g in given)]
     if len(invented) != 1:
+        return None
+    # a date whose day or year the source writes as a number was not invented: "6/5" is a US date the
+    # source's reader does not take for one, and replacing it would lose a fact
+    source_numbers = {int(n) for n in re.findall(r"\d+", source)}
+    if {invented[0].day, invented[0].year} & source_numbers:
         return None
     start, end = invented[0].start, invented[0].end
     capital = target[start : start + 1].isupper()

@@ -19,7 +19,13 @@ from editions.localize import check_dates as date_problems
 from editions.localize import check_weekdays, find_dates, find_weekdays, misplaced_amounts, same_date
 from editions.qa.align import align, lost_places, negation_changed
 from editions.qa.names import english_place_names, unsupported_names
-from editions.qa.numbers import missing_times, number_values, spelled_numbers, without_times
+from editions.qa.numbers import (
+    missing_times,
+    number_values,
+    spelled_numbers,
+    values_either_way,
+    without_times,
+)
 from editions.qa.script import allowed_scripts, foreign_runs
 from editions.qa.text import LENGTH_RATIO, unaccented, zipf
 from editions.vocabulary import FindingCode
@@ -152,7 +158,7 @@ def check_numbers(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
     source = without_times(_without_dates(pair.plain_source, ctx.source_lang), ctx.source_lang)
     target = without_times(_without_dates(pair.plain_target, ctx.target_lang), ctx.target_lang)
     wanted = number_values(source, ctx.source_lang)
-    found = number_values(target, ctx.target_lang) | number_values(target, ctx.source_lang)
+    found = values_either_way(target, ctx.target_lang, ctx.source_lang, wanted)
     found_or_spelled = found + spelled_numbers(target, ctx.target_lang)
     findings = []
     for value, count in sorted(wanted.items()):

@@ -36,27 +36,59 @@ def _symbols(lang: str) -> tuple[str, str]:
 
 
 def _split_spaced(raw: str) -> list[str]:
-    """'2024 12' is two numbers, '1 234' one: split on spaces that are not thousands grouping."""
-    pieces = re.split(r"[\u00a0\u202f ]", raw)
-    if len(pieces) > 1 and 1 <= len(pieces[0]) <= 3 and all(len(p.split(",")[0]) == 3 for p in pieces[1:]):
-        return [raw]
-    return pieces
+    """'2024 12' is two numbers, '1 234' one, '2025 1 250' two (a year, then 1 250): split on the
+    spaces that are not thousands grouping, i.e. before any piece that cannot continue a number."""
+    numbers: list[str] = []
+    spaces = ["", *re.findall(r"[\u00a0\u202f ]", raw)]
+    for space, piece in zip(spaces, re.split(r"[\u00a0\u202f ]", raw), strict=True):
+        if numbers and _continues(numbers[-1], space, piece):
+            numbers[-1] += space + piece
+        else:
+            numbers.append(piece)
+    return numbers
+
+
+def _continues(number: str, space: str, piece: str) -> bool:
+    """Whether `piece` is the next thousands group of `number` ("1 234" + "567"; not "2025" + "1"), with
+    the same space as its groups so far ("1 250" + " 750" with U+202F then a space: two numbers)."""
+    if any(other in number for other in "\u00a0\u202f " if other != space):
+        return False
+    groups = re.split(r"[\u00a0\u202f ]", number)
+    grouped = 1 <= len(groups[0]) <= 3 and all(len(group) == 3 for group in groups[1:])
+    return grouped and len(re.split(r"[.,]", piece)[0]) == 3  # "1 234,5" and "1 234.5", not "5 6.5"
 
 
 def number_values(text: str, lang: str = "en") -> Counter[Decimal]:
     """The numeric values written in `text`, read the way `lang` writes numbers."""
-    decimal, groups = _symbols(lang)
     values: Counter[Decimal] = Counter()
-    for match in _NUMBER_RE.finditer(text):
-        for raw in _split_spaced(match.group(0)):
-            # a number grouped two ways ("1.234 567") is not one number here
-            value = read_number(raw, decimal, groups, mixed_groups=False)
-            if value is None:  # not a well-formed local number: read its digit runs one by one
-                for digits in re.findall(r"\d+", raw):
-                    values[Decimal(digits)] += 1
-            else:
-                values[value.normalize()] += 1
+    for raw in _number_mentions(text):
+        values.update(_read(raw, lang))
     return values
+
+
+def values_either_way(text: str, lang: str, other_lang: str, wanted: Counter[Decimal]) -> Counter[Decimal]:
+    """The values written in `text`, each number read `lang`'s way or, where that gives fewer of the
+    `wanted` values, `other_lang`'s: a translation may leave some numbers in the source's form and
+    write others in its own ("$1,0875 … $1.0875"), and each still stands for its value."""
+    values: Counter[Decimal] = Counter()
+    for raw in _number_mentions(text):
+        own, other = _read(raw, lang), _read(raw, other_lang)
+        wins = sum(value in wanted for value in other) > sum(value in wanted for value in own)
+        values.update(other if wins else own)
+    return values
+
+
+def _number_mentions(text: str) -> list[str]:
+    return [raw for match in _NUMBER_RE.finditer(text) for raw in _split_spaced(match.group(0))]
+
+
+def _read(raw: str, lang: str) -> list[Decimal]:
+    """One number as `lang` writes it; a number grouped two ways ("1.234 567"), or otherwise not well
+    formed the local way, is read as its digit runs one by one."""
+    value = read_number(raw, *_symbols(lang), mixed_groups=False)
+    if value is None:
+        return [Decimal(digits) for digits in re.findall(r"\d+", raw)]
+    return [value.normalize()]
 
 
 # Small numbers a translator may rightly spell out ("2 trucks" → "deux camions", "hai xe tải").
@@ -91,9 +123,9 @@ def spelled_numbers(text: str, lang: str) -> Counter[Decimal]:
 def missing_numbers(source: str, target: str, source_lang: str, target_lang: str) -> list[Decimal]:
     """Source values (written in digits) that the target does not carry, in digits read the target's
     way or, leniently, the source's, or as a small number spelled out in the target language."""
-    found = number_values(target, target_lang) | number_values(target, source_lang)
-    found += spelled_numbers(target, target_lang)
     wanted = number_values(source, source_lang)
+    found = values_either_way(target, target_lang, source_lang, wanted)
+    found += spelled_numbers(target, target_lang)
     return sorted(value for value, count in wanted.items() if found[value] < count)
 
 
