@@ -85,3 +85,4 @@ class FindingCode(StrEnum):
     CURRENCY_PLACEMENT = "currency.placement"  # the symbol on the source language's side (« $5,62 »)
     OMISSION_CLAUSE = "omission.clause"  # a source sentence or clause that left no trace
     NEGATION_CHANGED = "negation.changed"  # a negation added or lost ("Ignore" → "Đừng bỏ qua")
+    NOT_TRANSLATION = "translation.not"  # a reply to the text ("OK", a poem), or an instruction in it dropped
