@@ -100,3 +100,4 @@ class FindingCode(StrEnum):
     OMISSION_CLAUSE = "omission.clause"  # a source sentence or clause that left no trace
     NEGATION_CHANGED = "negation.changed"  # a negation added or lost ("Ignore" → "Đừng bỏ qua")
     BIDI_CONTROL = "bidi.control"  # fixed: bidi overrides/embeddings/isolates removed from the input
+    NOT_TRANSLATION = "translation.not"  # a reply to the text ("OK", a poem), or an instruction in it dropped

@@ -1,16 +1,10 @@
 """The `openai` engine against a real OpenAI-compatible server on 127.0.0.1: llama-cpp-python's own
-`python -m llama_cpp.server` serving the default model. No mock."""
+`python -m llama_cpp.server` serving the default model (`llama_server`, tests/conftest.py). No mock."""
 
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from pathlib import Path
 
-import httpx
 import pytest
 
 from editions.engines import TranslationRequest, create_engine, engine_options
@@ -27,52 +21,9 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(default_model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = _free_port()
-    log = (tmp_path_factory.mktemp("server") / "server.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "llama_cpp.server",
-            "--model",
-            str(default_model_path),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--n_ctx",
-            "4096",
-            "--n_threads",
-            "2",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base_url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                pytest.fail(f"llama_cpp.server exited with {process.returncode}; see {log.name}")
-            try:
-                if httpx.get(f"{base_url}/models", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("llama_cpp.server did not start within 120 s")
-        yield base_url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
-
-
 @pytest.mark.model
-def test_translates_through_a_real_server(server: str) -> None:
-    engine = create_engine(engine_options("openai", base_url=server))
+def test_translates_through_a_real_server(llama_server: str) -> None:
+    engine = create_engine(engine_options("openai", base_url=llama_server))
     requests = [
         TranslationRequest("The minister resigned on Friday after 14 months in office.", "en", "fr"),
         TranslationRequest("The minister resigned on Friday after 14 months in office.", "en", "vi"),
@@ -85,12 +36,12 @@ def test_translates_through_a_real_server(server: str) -> None:
 
 
 @pytest.mark.model
-def test_the_pipeline_runs_on_the_server_engine(server: str) -> None:
+def test_the_pipeline_runs_on_the_server_engine(llama_server: str) -> None:
     article = read_article_text(
         "Port reopens after storm\n\nThe port reopened on Sunday after 3 days, and 27 ships left.",
         source_lang="en",
     )
-    with create_engine(engine_options("openai", base_url=server)) as engine:
+    with create_engine(engine_options("openai", base_url=llama_server)) as engine:
         editions = Pipeline(engine).translate(article, "fr,vi")
     assert [e.target_lang for e in editions] == ["fr", "vi"]
     for edition in editions:

@@ -26,6 +26,7 @@ from editions.qa.numbers import (
     values_either_way,
     without_times,
 )
+from editions.qa.replies import not_a_translation
 from editions.qa.script import allowed_scripts, foreign_runs
 from editions.qa.text import LENGTH_RATIO, unaccented, zipf
 from editions.vocabulary import FindingCode
@@ -84,6 +85,7 @@ ENGINE_FIXABLE: frozenset[FindingCode] = frozenset(
         FindingCode.NAME_UNSUPPORTED,
         FindingCode.OMISSION_CLAUSE,
         FindingCode.NEGATION_CHANGED,
+        FindingCode.NOT_TRANSLATION,
     }
 )
 
@@ -116,6 +118,15 @@ def check_empty(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
     if pair.plain_source.strip() and not pair.plain_target.strip():
         return [_finding(pair, FindingCode.EMPTY, "error", "the translation is empty")]
     return []
+
+
+def check_translation(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
+    """The output answers the text instead of translating it (an instruction in the article obeyed),
+    or drops an instruction sentence: see `qa.replies`."""
+    return [
+        _finding(pair, FindingCode.NOT_TRANSLATION, "error", problem.message, source=problem.source)
+        for problem in not_a_translation(pair.plain_source, pair.plain_target, ctx.target_lang)
+    ]
 
 
 def check_markup(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
@@ -591,6 +602,7 @@ def _repeats_in(words: list[str], gram: list[str], times: int) -> bool:
 
 CHECKS: dict[str, Check] = {
     "empty": check_empty,
+    "translation": check_translation,
     "markup": check_markup,
     "numbers": check_numbers,
     "dates": check_dates,
