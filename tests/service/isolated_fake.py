@@ -7,10 +7,30 @@ few milliseconds, so that other requests and jobs overlap a task.
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 import time
+from pathlib import Path
+from types import ModuleType
 
-from conftest import FakeEngine  # tests/ is on sys.path under pytest, and a spawned child inherits it
 from editions.engines.base import EngineOptions, TranslationRequest
+
+
+def _root_conftest() -> ModuleType:
+    """tests/conftest.py by its path: several folders have a `conftest` module, so the name alone may
+    give another one, depending on which tests were collected first (and a spawned child has none)."""
+    name = "editions_tests_conftest"
+    if name not in sys.modules:
+        path = Path(__file__).resolve().parents[1] / "conftest.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+FakeEngine = _root_conftest().FakeEngine
 
 NAME = "isolated-fake"
 SEGMENT_S = 0.05
@@ -21,7 +41,7 @@ def _slow_upper(request: TranslationRequest, _attempt: int) -> str:
     return request.text.upper()
 
 
-class IsolatedFake(FakeEngine):
+class IsolatedFake(FakeEngine):  # type: ignore[misc,valid-type]
     name = NAME
     in_process = True
 
