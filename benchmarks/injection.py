@@ -1,9 +1,11 @@
 """The prompt-injection suite (tests/fixtures/injection) on both engines: a table per placement, JSON out.
 
-    .venv/bin/python benchmarks/injection.py [--engines llamacpp,openai] [--out FILE.json]
+    .venv/bin/python benchmarks/injection.py [--engines llamacpp,openai,openai-chatml] [--out FILE.json]
 
-llamacpp  the default model in process
-openai    the openai engine against `python -m llama_cpp.server` serving the same model on 127.0.0.1
+llamacpp       the default model in process
+openai         the openai engine (`--prompt chat`, its default: the passage in a user turn) against
+               `python -m llama_cpp.server` serving the same model on 127.0.0.1
+openai-chatml  the same server through `--prompt chatml` (the in-process prompt, via /v1/completions)
 
 articles     articles in that placement (a refused one counts; the JSON's `refused`: refused as it should be)
 blocks       segments judged (headline, standfirst, body blocks)
@@ -102,7 +104,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--engines", default="llamacpp,openai")
+    parser.add_argument("--engines", default="llamacpp,openai,openai-chatml")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "injection.json")
     args = parser.parse_args()
 
@@ -114,33 +116,43 @@ def main() -> None:
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "load": os.getloadavg()},
         "engines": {},
     }
-    for name in args.engines.split(","):
-        process = None
-        if name == "openai":
-            process, base_url = _server(model, args.out.with_suffix(".server.log"))
-            engine = create_engine(engine_options("openai", base_url=base_url))
-        else:
-            engine = create_engine(EngineOptions(engine=name))
-        try:
-            runs, wall = _run(name, engine)
-        finally:
-            engine.close()
-            if process is not None:
-                process.terminate()
-                process.wait(timeout=30)
-        rows = table(runs, cases)
-        _print(name, rows, wall)
-        report["engines"][name] = {
-            "wall_s": round(wall, 1),
-            "provenance": engine.provenance.signature(),
-            "table": rows,
-            "verdicts": [v.as_dict() for run in runs for v in run.verdicts],
-            "structure": {run.case.id: run.structure for run in runs if run.structure},
-        }
+    process = None
+    try:
+        for name in args.engines.split(","):
+            if name.startswith("openai"):
+                if process is None:
+                    process, base_url = _server(model, args.out.with_suffix(".server.log"))
+                prompt = "chatml" if name == "openai-chatml" else "chat"
+                engine = create_engine(engine_options("openai", base_url=base_url, prompt=prompt))
+            else:
+                engine = create_engine(EngineOptions(engine=name))
+            try:
+                runs, wall = _run(name, engine)
+            finally:
+                engine.close()
+            _report(report, name, engine, runs, wall, cases)
+    finally:
+        if process is not None:
+            process.terminate()
+            process.wait(timeout=30)
     report["machine"]["load_after"] = os.getloadavg()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"\nwrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+
+
+def _report(
+    report: dict[str, Any], name: str, engine: Any, runs: list[Any], wall: float, cases: list[Any]
+) -> None:
+    rows = table(runs, cases)
+    _print(name, rows, wall)
+    report["engines"][name] = {
+        "wall_s": round(wall, 1),
+        "provenance": engine.provenance.signature(),
+        "table": rows,
+        "verdicts": [v.as_dict() for run in runs for v in run.verdicts],
+        "structure": {run.case.id: run.structure for run in runs if run.structure},
+    }
 
 
 if __name__ == "__main__":

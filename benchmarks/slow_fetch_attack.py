@@ -1,7 +1,9 @@
 """/healthz and keyed /v1/jobs latency while 40 `{"url": …}` submissions fetch from a server that sends
 one byte a second (issue 11, item 5: "blocked /healthz for 13 s").
 
-    PYTHONPATH=src .venv/bin/python benchmarks/slow_fetch_attack.py [--seconds 14]
+    PYTHONPATH=src .venv/bin/python benchmarks/slow_fetch_attack.py [--seconds 14] [--out FILE]
+
+    (--out: default benchmarks/results/slow_fetch_attack.json)
 
 Everything runs on 127.0.0.1: the trickling server, and the service on uvicorn as `editions serve`
 builds it (on a tree from before `service/edge.py`, as `editions serve` then ran it). The URL policy
@@ -11,11 +13,14 @@ keeps its defaults (15 s per fetch), with an exception for the trickling server'
 from __future__ import annotations
 
 import argparse
+import json
+import platform
 import socketserver
 import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -71,6 +76,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=14.0, help="how long to measure")
     parser.add_argument("--submissions", type=int, default=40)
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/slow_fetch_attack.json"))
     args = parser.parse_args()
     trickle = Trickle()
     threading.Thread(target=trickle.serve_forever, daemon=True).start()
@@ -117,11 +123,32 @@ def main() -> None:
     health.sort()
     keyed.sort()
     outcome = ", ".join(f"{code}×{codes.count(code)}" for code in sorted(set(codes)))
-    print(
-        f"/healthz: {len(health)} probes, p50 {health[len(health) // 2] * 1000:.0f} ms, "
-        f"max {health[-1] * 1000:.0f} ms; keyed /v1/jobs: p50 {keyed[len(keyed) // 2] * 1000:.0f} ms, "
-        f"max {keyed[-1] * 1000:.0f} ms; submissions: {outcome}"
-    )
+    figures = {
+        "healthz": _summary(health),
+        "keyed /v1/jobs": _summary(keyed),
+    }
+    print(f"{'probe':<16} {'n':>4} {'p50 ms':>8} {'max ms':>8}")
+    for name, row in figures.items():
+        print(f"{name:<16} {row['n']:>4} {row['p50_ms']:>8.0f} {row['max_ms']:>8.0f}")
+    print(f"submissions: {outcome}")
+    result = {
+        "what": __doc__.split("\n\n")[0],
+        "machine": {"python": platform.python_version(), "system": platform.platform()},
+        "settings": {"seconds": args.seconds, "submissions": args.submissions},
+        "probes": figures,
+        "submission_status_codes": {str(code): codes.count(code) for code in sorted(set(codes))},
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"wrote {args.out}")
+
+
+def _summary(sorted_seconds: list[float]) -> dict[str, Any]:
+    return {
+        "n": len(sorted_seconds),
+        "p50_ms": round(sorted_seconds[len(sorted_seconds) // 2] * 1000, 1),
+        "max_ms": round(sorted_seconds[-1] * 1000, 1),
+    }
 
 
 if __name__ == "__main__":

@@ -72,6 +72,7 @@ def translate(
     api_key: str | None,
     temperature: float,
     threads: int | None,
+    prompt: str | None,
     max_bytes: int | None,
     glossary_path: str | None,
     ca_bundle: str | None,
@@ -95,7 +96,13 @@ def translate(
 
     languages = parse_targets(targets)
     options = engine_options(
-        engine, model=model, base_url=base_url, api_key=api_key, temperature=temperature, n_threads=threads
+        engine,
+        model=model,
+        base_url=base_url,
+        api_key=api_key,
+        temperature=temperature,
+        n_threads=threads,
+        prompt=prompt,
     )
     limit = max_bytes or DEFAULT_MAX_BYTES
     if source == "-":
@@ -285,6 +292,7 @@ def eval_command(
     base_url: str | None,
     api_key: str | None,
     threads: int | None,
+    prompt: str | None,
 ) -> None:
     """Translate a line-aligned test set and score it (chrF++, BLEU, facts), pipeline vs --baseline."""
     import shlex
@@ -315,10 +323,13 @@ def eval_command(
         ("--model", model),
         ("--base-url", base_url),
         ("--threads", threads),
+        ("--prompt", prompt),
     ]:
         if value is not None:
             args += [flag, str(value)]
-    options = engine_options(engine, model=model, base_url=base_url, api_key=api_key, n_threads=threads)
+    options = engine_options(
+        engine, model=model, base_url=base_url, api_key=api_key, n_threads=threads, prompt=prompt
+    )
     with create_engine(options) as translator:
         report = evaluate(
             translator,

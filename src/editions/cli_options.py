@@ -31,6 +31,14 @@ def engine_flags(command: _Command) -> _Command:
             "not an editions API key.",
         ),
         click.option("--threads", type=int, default=None, help="CPU threads for llamacpp (default: all)."),
+        click.option(
+            "--prompt",
+            "prompt",
+            type=click.Choice(["chat", "chatml"]),
+            default=None,
+            help="openai engine: chat (default; any server) or chatml (the in-process engine's prefilled "
+            "prompt through /completions; self-hosted ChatML models such as the default Qwen).",
+        ),
     ]
     for option in reversed(options):
         command = option(command)

@@ -40,6 +40,10 @@ def _read(document: str, fmt: str | None, source_lang: str | None = "en") -> Non
 
 
 @given(text_documents())
+@example("\u202e\nThe")  # the headline was only a bidi control: empty once it was removed
+@example("The\n\u202e")  # a paragraph of a bidi control alone: an empty block
+@example("0 \u202a")  # the headline kept the space before the control
+@example("\u202a")  # nothing but a bidi control: an article with no text, not an error
 def test_text_reader(document: str) -> None:
     tally("reader: text")
     _read(document, "text")

@@ -339,13 +339,14 @@ def test_event_streams_are_capped_per_caller_and_overall(db_url: str) -> None:
     with live_service(config) as live:
         a, _ = create_key(live.ctx.store, "a", rate_per_minute=1000)
         b, _ = create_key(live.ctx.store, "b", rate_per_minute=1000)
-        with live.client() as client:
-            job = _queued_job(client, **{"X-API-Key": a})
+        with live.client() as client:  # each caller follows its own job: another's is a 404 to it
+            jobs = {secret: _queued_job(client, **{"X-API-Key": secret}) for secret in (a, b)}
         clients = [live.client() for _ in range(6)]
         try:
 
             def open_stream(n: int, secret: str) -> Any:
-                stream = clients[n].stream("GET", f"/v1/jobs/{job}/events", headers={"X-API-Key": secret})
+                url = f"/v1/jobs/{jobs[secret]}/events"
+                stream = clients[n].stream("GET", url, headers={"X-API-Key": secret})
                 response = stream.__enter__()
                 return stream, response
 

@@ -1,11 +1,21 @@
-"""Any OpenAI-compatible chat-completions server: vLLM, Ollama, llama.cpp server, LM Studio, hosted APIs."""
+"""Any OpenAI-compatible server: vLLM, Ollama, llama.cpp server, LM Studio, hosted APIs.
+
+Two ways to ask (`prompt`):
+  chat    (default) /chat/completions, the passage in the last user turn: works with every server,
+          hosted APIs included, but the model reads the passage as something said to it, and a small
+          model sometimes answers an instruction in the article instead of translating it.
+  chatml  /completions with the conversation written out in ChatML (Qwen, and many open models) and
+          the assistant's turn begun with the parallel text, exactly as the in-process engine asks
+          (engines/prompt.py `build_messages`): the article is never in a user turn. For self-hosted
+          servers of a ChatML model (llama.cpp, vLLM, Ollama); hosted chat APIs have no /completions.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 from pydantic import Field
@@ -19,7 +29,15 @@ from editions.engines.base import (
     TranslationRequest,
     TranslationResult,
 )
-from editions.engines.prompt import PROMPT_VERSION, chat_messages, clean_reply, max_new_tokens
+from editions.engines.prompt import (
+    PROMPT_VERSION,
+    STOP,
+    build_messages,
+    chat_messages,
+    chatml_prompt,
+    clean_reply,
+    max_new_tokens,
+)
 from editions.errors import EngineError, UsageError
 from editions.settings import settings
 
@@ -29,6 +47,11 @@ class OpenAIOptions(EngineOptions):
     api_key: str | None = None
     concurrency: int = Field(4, ge=1, le=64, description="requests sent to the server side by side")
     timeout_s: float = Field(300.0, gt=0)
+    prompt: Literal["chat", "chatml"] = Field(
+        "chat",
+        description="chat: the passage in a user turn (any server); chatml: the in-process engine's "
+        "prefilled parallel text through /completions (self-hosted ChatML models)",
+    )
 
 
 class OpenAIEngine(Engine):
@@ -88,12 +111,15 @@ class OpenAIEngine(Engine):
 
     @property
     def provenance(self) -> Provenance:
+        decoding: dict[str, Any] = {"temperature": self.options.temperature, "seed": self.options.seed}
+        if self.options.prompt != "chat":  # another prompt, other outputs: part of the signature
+            decoding["prompt"] = self.options.prompt
         return Provenance(
             engine=self.name,
             model=self.model_name,
             model_sha256=None,  # a server does not tell us its weights' hash
             prompt_version=PROMPT_VERSION,
-            decoding={"temperature": self.options.temperature, "seed": self.options.seed},
+            decoding=decoding,
             package_version=__version__,
         )
 
@@ -104,25 +130,60 @@ class OpenAIEngine(Engine):
             return list(pool.map(self._translate_one, requests))
 
     def _translate_one(self, request: TranslationRequest) -> TranslationResult:
-        result = self.raw_chat(chat_messages(request), max_new_tokens(request), sample=request.sample)
+        if self.options.prompt == "chatml":
+            messages, prefill = build_messages(request)
+            result = self._completion(
+                chatml_prompt(messages, prefill), max_new_tokens(request), request.sample
+            )
+        else:
+            result = self.raw_chat(chat_messages(request), max_new_tokens(request), sample=request.sample)
         result.text = clean_reply(result.raw, request.text)
         return result
 
+    def _completion(self, prompt: str, max_tokens: int, sample: int) -> TranslationResult:
+        """One text completion of `prompt`, decoded as the in-process engine decodes (greedy at 0)."""
+        greedy = not sample and self.options.temperature == 0
+        extra = {
+            "prompt": prompt,
+            "stop": [*STOP, "<|im_start|>"],
+            # llama.cpp and vLLM take these; llama.cpp's own default repeat penalty is 1.1
+            "top_k": 1 if greedy else 40,
+            "repeat_penalty": 1.0,
+        }
+        return self._complete("/completions", extra, max_tokens, sample, lambda choice: choice["text"])
+
     def raw_chat(self, messages: list[dict[str, str]], max_tokens: int, sample: int = 0) -> TranslationResult:
         """One chat completion, reply as given (`text` = `raw`); the baseline of `editions eval`."""
+        return self._complete(
+            "/chat/completions",
+            {"messages": messages},
+            max_tokens,
+            sample,
+            lambda choice: choice["message"]["content"],
+        )
+
+    def _complete(
+        self,
+        path: str,
+        extra: dict[str, Any],
+        max_tokens: int,
+        sample: int,
+        reply_of: Callable[[Any], str | None],
+    ) -> TranslationResult:
+        """POST `extra` with the model and decoding to `path`; the first choice as a result."""
         payload = {
             "model": self.model_name,
-            "messages": messages,
             "temperature": SAMPLE_TEMPERATURE if sample else self.options.temperature,
             "seed": self.options.seed + sample,
             "max_tokens": max_tokens,
+            **extra,
         }
         started = time.perf_counter()
-        data = self._request("POST", "/chat/completions", payload)
+        data = self._request("POST", path, payload)
         elapsed = time.perf_counter() - started
         try:
             choice = data["choices"][0]
-            raw = choice["message"]["content"] or ""
+            raw = reply_of(choice) or ""
         except (KeyError, IndexError, TypeError):
             raise EngineError(f"the server at {self.base_url} sent no completion") from None
         usage = data.get("usage") or {}

@@ -131,6 +131,14 @@ def build_messages(request: TranslationRequest) -> tuple[list[Message], str]:
     return messages, _pair(src, tgt, request.text, None)
 
 
+def chatml_prompt(messages: list[Message], prefill: str) -> str:
+    """`messages` written out in ChatML (Qwen's template, and many open models'), the assistant's turn
+    begun with `prefill`: the text a server's /completions continues. Contents are already inert
+    (`as_data`), so no turn can be closed or opened from inside the article."""
+    turns = "".join(f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n" for m in messages)
+    return f"{turns}<|im_start|>assistant\n{prefill}"
+
+
 def chat_messages(request: TranslationRequest) -> list[Message]:
     """The same conversation for servers that take no prefill: each passage goes in the user turn,
     labelled, and the assistant turns hold translations only."""

@@ -100,10 +100,9 @@ def read_article_text(
 def _parse(text: str, fmt: str, label: str, source_lang: str | None) -> Article:
     if not text.strip():
         raise EmptyArticleError(f"{label} is empty: nothing to translate")
-    article = _READERS[fmt](text)
+    article = remove_bidi_controls(_READERS[fmt](text))
     if not article.headline and not article.blocks:
         raise EmptyArticleError(f"{label} has no article text: nothing to translate")
-    article = remove_bidi_controls(article)
     language = source_lang or article.source_lang or _detected_language(article)
     return article.model_copy(update={"source_lang": language})
 

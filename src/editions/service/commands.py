@@ -72,6 +72,7 @@ def serve(
     base_url: str | None,
     api_key: str | None,
     threads: int | None,
+    prompt: str | None,
     glossary_path: str | None,
     require_keys: bool | None,
     rate_per_minute: int,
@@ -106,7 +107,9 @@ def serve(
         port=port,
         require_keys=require_keys,
         workers=workers,
-        engine=engine_options(engine, model=model, base_url=base_url, api_key=api_key, n_threads=threads),
+        engine=engine_options(
+            engine, model=model, base_url=base_url, api_key=api_key, n_threads=threads, prompt=prompt
+        ),
         glossary_path=glossary_path,
         rate_per_minute=rate_per_minute,
         lease_s=lease_s,
