@@ -89,6 +89,7 @@ class Provenance(_Model):
     decoding: dict[str, float | int | str | None] = Field(default_factory=dict)
     package_version: str
     glossary_version: str | None = None
+    adaptation: str | None = None  # "condensed:400": not a full translation (see Edition.adaptation)
 
     def signature(self) -> str:
         """sacrebleu-style one-line signature, e.g. `engine:llamacpp|model:…|sha:cc324af0|prompt:p1|…`."""
@@ -101,6 +102,8 @@ class Provenance(_Model):
         parts += [f"{key}:{value}" for key, value in sorted(self.decoding.items())]
         if self.glossary_version:
             parts.append(f"glossary:{self.glossary_version}")
+        if self.adaptation:
+            parts.append(f"adapt:{self.adaptation}")
         parts.append(f"version:{self.package_version}")
         return "|".join(parts)
 
@@ -149,6 +152,26 @@ class EditionBlock(_Model):
         return plain_text(self.text)
 
 
+class LeftOut(_Model):
+    """Source text a condensed edition left out: a sentence, or a whole block (a subhead, a paragraph)."""
+
+    block_id: str
+    text: str  # plain source text
+    whole_block: bool = False
+
+
+class Adaptation(_Model):
+    """What makes an edition an adaptation rather than a full translation, and how it was made."""
+
+    mode: Literal["condensed"]
+    budget_words: int
+    words: int  # the edition's words: standfirst and body (the headline is not counted)
+    source_words: int
+    rule: str  # the selection rule's version (editions.condense.RULE)
+    kept: dict[str, str] = Field(default_factory=dict)  # block id → the source text kept (with markup)
+    left_out: list[LeftOut] = Field(default_factory=list)
+
+
 class Edition(_Model):
     """One target-language edition of an article."""
 
@@ -165,6 +188,28 @@ class Edition(_Model):
     findings: list[QaFinding] = Field(default_factory=list)
     provenance: Provenance
     timings: Timings = Field(default_factory=Timings)
+    adaptation: Adaptation | None = None  # set on a condensed edition
+
+
+def adapted_source(article: Article, edition: Edition) -> Article:
+    """What `edition` translates: `article` itself, or for a condensed edition the text it kept."""
+    if edition.adaptation is None:
+        return article
+    kept = edition.adaptation.kept
+    return article.model_copy(
+        update={
+            "blocks": [
+                block.model_copy(
+                    update={
+                        "text": kept[block.id],
+                        "marks": {n: m for n, m in block.marks.items() if f"<{n}>" in kept[block.id]},
+                    }
+                )
+                for block in article.blocks
+                if block.id in kept
+            ]
+        }
+    )
 
 
 def plain_text(text: str) -> str:

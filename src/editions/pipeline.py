@@ -7,6 +7,7 @@ that runs one request at a time (so its prompt cache stays warm), side by side o
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -104,6 +105,14 @@ class Pipeline:
         self.context_chars = context_chars
         self.retries = retries
         self.repair = repair
+        self.adaptation: str | None = None  # "condensed:400" on a pipeline that writes adaptations
+
+    def for_adaptation(self, adaptation: str) -> Pipeline:
+        """This pipeline, writing editions that say they are `adaptation` (in their provenance, so
+        they never share a memory entry or a signature with full translations)."""
+        other = copy.copy(self)
+        other.adaptation = adaptation
+        return other
 
     def translate(
         self,
@@ -166,7 +175,48 @@ class Pipeline:
         """The engine's provenance, plus what the pipeline adds: the glossary, and candidates if > 1."""
         provenance = self.engine.provenance
         decoding = provenance.decoding | ({"candidates": self.candidates} if self.candidates > 1 else {})
-        return provenance.model_copy(update={"glossary_version": self.glossary.version, "decoding": decoding})
+        return provenance.model_copy(
+            update={
+                "glossary_version": self.glossary.version,
+                "decoding": decoding,
+                "adaptation": self.adaptation,
+            }
+        )
+
+    def retranslate(
+        self, article: Article, edition: Edition, changed: set[str], timings: Timings
+    ) -> tuple[Edition, Timings]:
+        """`edition` made to follow `article` again after some of its blocks changed: blocks in
+        `changed` (or new) are translated with the blocks before them as context, the others kept,
+        blocks no longer in `article` dropped. Returns it with `timings` plus what this cost."""
+        started = time.perf_counter()
+        src, tgt = edition.source_lang, edition.target_lang
+        old = {block.source_id: block for block in edition.blocks}
+        window = ContextWindow(self.context_chars)
+        window.add(article.headline, edition.headline)
+        if article.standfirst and edition.standfirst:
+            window.add(article.standfirst, edition.standfirst)
+        read = _read_findings(article)
+        blocks: list[EditionBlock] = []
+        results: list[TranslationResult] = []
+        for block in article.blocks:
+            kept = old.get(block.id)
+            if kept is None or block.id in changed:
+                segment = Segment(block.id, block.kind, block.text, dict(block.marks))
+                outcome = self._translate_segment(segment, src, tgt, window)
+                results += outcome.results
+                kept = _edition_block(block, outcome, read.get(block.id, []))
+            window.add(block.text, kept.text)
+            blocks.append(kept)
+        added = Timings(
+            wall_s=timings.wall_s + time.perf_counter() - started,
+            engine_s=timings.engine_s + sum(r.engine_s for r in results),
+            prompt_tokens=timings.prompt_tokens + sum(r.prompt_tokens for r in results),
+            generated_tokens=timings.generated_tokens + sum(r.generated_tokens for r in results),
+            engine_calls=timings.engine_calls + len(results),
+            memory_hits=timings.memory_hits,
+        )
+        return edition.model_copy(update={"blocks": blocks}), added
 
     def _signature(self) -> str:
         return self.provenance().signature()
@@ -278,23 +328,10 @@ def _assemble(
 
     # What reading the article fixed (bidi controls removed …) sits next to the segment's QA findings.
     block_ids = {block.id for block in article.blocks}
-    read_findings: dict[str, list[QaFinding]] = {}
-    for finding in article.findings:
-        read_findings.setdefault(finding.block_id, []).append(finding)
+    read_findings = _read_findings(article)
 
     def edition_block(block: Block) -> EditionBlock:
-        outcome = done[block.id]
-        return EditionBlock(
-            source_id=block.id,
-            kind=block.kind,
-            text=outcome.text,
-            marks=dict(block.marks),
-            level=block.level,
-            ordered=block.ordered,
-            notes=outcome.notes,
-            findings=read_findings.get(block.id, []) + outcome.findings,
-            retries=outcome.retries,
-        )
+        return _edition_block(block, done[block.id], read_findings.get(block.id, []))
 
     return Edition(
         article_id=article.id,
@@ -310,4 +347,25 @@ def _assemble(
         + [f for key in ("headline", "standfirst", "dateline") if key in done for f in done[key].findings],
         provenance=provenance,
         timings=timings,
+    )
+
+
+def _read_findings(article: Article) -> dict[str, list[QaFinding]]:
+    found: dict[str, list[QaFinding]] = {}
+    for finding in article.findings:
+        found.setdefault(finding.block_id, []).append(finding)
+    return found
+
+
+def _edition_block(block: Block, outcome: _Outcome, read_findings: list[QaFinding]) -> EditionBlock:
+    return EditionBlock(
+        source_id=block.id,
+        kind=block.kind,
+        text=outcome.text,
+        marks=dict(block.marks),
+        level=block.level,
+        ordered=block.ordered,
+        notes=outcome.notes,
+        findings=read_findings + outcome.findings,
+        retries=outcome.retries,
     )

@@ -101,3 +101,8 @@ class FindingCode(StrEnum):
     NEGATION_CHANGED = "negation.changed"  # a negation added or lost ("Ignore" → "Đừng bỏ qua")
     BIDI_CONTROL = "bidi.control"  # fixed: bidi overrides/embeddings/isolates removed from the input
     NOT_TRANSLATION = "translation.not"  # a reply to the text ("OK", a poem), or an instruction in it dropped
+    # condensed editions (qa/condensed.py), all errors
+    FACT_INVENTED = "fact.invented"  # a number the whole source does not have
+    QUOTE_ALTERED = "quote.altered"  # a quotation cut, merged, added, or its numbers/negation/length changed
+    SPEAKER_CHANGED = "speaker.changed"  # a quotation given to another speaker of the article
+    LEAD_MISSING = "lead.missing"  # the lead sentence's facts are not in the first paragraph

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from editions.document import Article, Edition
+from editions.document import Article, Edition, adapted_source
 from editions.errors import NotFoundError, StaleEditError, UsageError
 from editions.store.db import Store
 from editions.store.findings import replace_findings
@@ -61,6 +61,7 @@ def get_edition(store: Store, edition_id: str, owner: str | None = None) -> Stor
         row = _row(session, edition_id, owner)
         article_row = session.get(ArticleRow, row.article_id)
         assert article_row is not None
+        edition = Edition.model_validate(row.document)
         return StoredEdition(
             id=row.id,
             job_id=row.job_id,
@@ -68,8 +69,9 @@ def get_edition(store: Store, edition_id: str, owner: str | None = None) -> Stor
             review_note=row.review_note,
             revision=row.revision,
             signature=row.signature,
-            edition=Edition.model_validate(row.document),
-            article=Article.model_validate(article_row.document),
+            edition=edition,
+            # a condensed edition is reviewed against the source text it kept
+            article=adapted_source(Article.model_validate(article_row.document), edition),
             updated_at=row.updated_at,
         )
 
