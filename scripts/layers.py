@@ -34,7 +34,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("ingest", "segment", "memory", "render"),
     ("engines",),
     ("localize", "glossary", "qa"),
-    ("pipeline",),
+    ("pipeline", "condense"),
     ("store",),
     ("service", "cli", "cli_options", "evaluate", "doctor"),
 )

@@ -185,3 +185,13 @@ def test_qa_command_reports_findings_on_a_human_translation(tmp_path: Path) -> N
     assert flagged.returncode == 1
     codes = {f["code"] for f in json.loads(flagged.stdout)["findings"]}
     assert {"number.missing", "date.shifted", "glossary.term"} <= codes
+
+
+def test_condensed_mode_asks_for_a_budget() -> None:
+    article = str(Path(__file__).parents[1] / "examples" / "condensed" / "a1-gothenburg-strike.md")
+    result = run("translate", article, "--to", "fr", "--mode", "condensed")
+    assert result.returncode != 0 and "--mode condensed needs --words N" in result.stderr
+    result = run("translate", article, "--to", "fr", "--words", "300")
+    assert result.returncode != 0 and "--words goes with --mode condensed" in result.stderr
+    result = run("translate", article, "--to", "fr", "--mode", "condensed", "--words", "20")
+    assert result.returncode != 0 and "--words must be between 50 and 5000" in result.stderr

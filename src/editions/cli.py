@@ -57,6 +57,16 @@ def cli() -> None:
 @click.option("--glossary", "glossary_path", default=None, help="Your glossary (CSV or TBX); overrides ours.")
 @click.option("--ca-bundle", default=None, help=CA_BUNDLE_HELP)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@click.option(
+    "--mode",
+    type=click.Choice(["full", "condensed"]),
+    default="full",
+    show_default=True,
+    help="condensed: an adaptation within --words, the source sentences that carry the story, nothing added.",
+)
+@click.option(
+    "--words", type=int, default=None, help="The word budget of a condensed edition (standfirst and body)."
+)
 @quality_flag
 @engine_flags
 def translate(
@@ -77,6 +87,8 @@ def translate(
     glossary_path: str | None,
     ca_bundle: str | None,
     quiet: bool,
+    mode: str,
+    words: int | None,
     quality: str,
 ) -> None:
     """Translate the article in SOURCE (a file, an http(s) URL, or - for stdin) into each language of --to.
@@ -95,6 +107,7 @@ def translate(
     from editions.render import EXTENSIONS, render_edition, render_editions
 
     languages = parse_targets(targets)
+    budget = _budget(mode, words)
     options = engine_options(
         engine,
         model=model,
@@ -131,7 +144,12 @@ def translate(
         pipeline = Pipeline(
             translator, glossary=Glossary.with_newsroom(glossary_path), candidates=QUALITY_CANDIDATES[quality]
         )
-        editions = pipeline.translate(article, languages, progress=progress)
+        if budget is None:
+            editions = pipeline.translate(article, languages, progress=progress)
+        else:
+            from editions.condense import translate_condensed
+
+            editions = [translate_condensed(pipeline, article, lang, budget, progress) for lang in languages]
     for edition in editions:
         click.echo(_qa_summary(edition), err=True)
     if output_dir is None:
@@ -144,13 +162,33 @@ def translate(
         click.echo(f"wrote {path}", err=True)
 
 
+def _budget(mode: str, words: int | None) -> int | None:
+    """The word budget of `--mode condensed` (checked), None for a full translation."""
+    if mode == "full":
+        if words is not None:
+            raise UsageError("--words goes with --mode condensed")
+        return None
+    if words is None:
+        raise UsageError("--mode condensed needs --words N (the edition's length in words)")
+    from editions.condense import check_budget
+
+    return check_budget(words)
+
+
 def _qa_summary(edition: Edition) -> str:
     """One line per edition on stderr: what the editor must look at, and what was fixed."""
     findings = [*edition.findings, *(f for b in edition.blocks for f in b.findings)]
     fixed = sum(f.fixed for f in findings)
     left = Counter(f.code for f in findings if not f.fixed)
     detail = ", ".join(f"{code} {n}" for code, n in left.most_common()) or "none"
-    return f"{edition.target_lang}: QA findings for the editor: {detail}; fixed automatically: {fixed}"
+    line = f"{edition.target_lang}: QA findings for the editor: {detail}; fixed automatically: {fixed}"
+    if edition.adaptation is not None:
+        a = edition.adaptation
+        line += (
+            f"; condensed: {a.words} words (budget {a.budget_words}, source {a.source_words}), "
+            f"{len(a.left_out)} passages left out"
+        )
+    return line
 
 
 @contextmanager

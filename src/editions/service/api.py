@@ -23,7 +23,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from starlette.concurrency import run_in_threadpool
 
 from editions.document import Article
@@ -73,6 +73,16 @@ class ArticleIn(_In):
 class JobOptions(_In):
     temperature: float | None = Field(None, ge=0.0, le=2.0)
     seed: int | None = None
+    mode: Literal["full", "condensed"] | None = Field(
+        None, description="condensed: an adaptation within `words`, nothing added (default: full)"
+    )
+    words: int | None = Field(None, ge=50, le=5000, description="the word budget of a condensed edition")
+
+    @model_validator(mode="after")
+    def _budget_with_condensed(self) -> JobOptions:
+        if (self.mode == "condensed") != (self.words is not None):
+            raise ValueError("`words` goes with mode 'condensed', and mode 'condensed' needs `words`")
+        return self
 
 
 class SubmitIn(ArticleIn):

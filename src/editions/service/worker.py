@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from multiprocessing.connection import wait as wait_for_any
 from typing import Any
 
+from editions.condense import translate_condensed
 from editions.engines.base import Engine, EngineOptions
 from editions.engines.isolated import IsolatedEngine, create_supervised
 from editions.errors import EditionsError, EngineCrashedError
@@ -271,7 +272,11 @@ class JobRunner:
                 raise _Stopping
 
         article = task.article
-        edition = pipeline.translate_one(article, task.target_lang, article.source_lang or "en", progress)
+        if task.options.get("mode") == "condensed":
+            budget = int(task.options["words"])
+            edition = translate_condensed(pipeline, article, task.target_lang, budget, progress)
+        else:
+            edition = pipeline.translate_one(article, task.target_lang, article.source_lang or "en", progress)
         edition_id = complete_task(self.ctx.store, task, owner, edition)
         observe.ENGINE_CALLS.inc(edition.timings.engine_calls)
         observe.MEMORY_HITS.inc(edition.timings.memory_hits)
