@@ -70,7 +70,8 @@ def main() -> None:
                 print(
                     f"{case.name:<26} {lang}  {row['words']:>4} words  within={row['within']}  "
                     f"invented={row['invented']}  lead={row['lead_kept']}  "
-                    f"facts {row['facts_kept']}/{row['facts']}  {row['engine_s']} s",
+                    f"facts {row['facts_kept']}/{row['facts']}  out for facts {row['left_out_for_facts']}  "
+                    f"{row['engine_s']} s",
                     flush=True,
                 )
     wall = time.perf_counter() - started
@@ -130,6 +131,7 @@ def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
                 sum(r["facts_kept"] for r in mine) / max(1, sum(r["facts"] for r in mine)), 3
             ),
             "engine_s_median": statistics.median(r["engine_s"] for r in mine),
+            "left_out_for_facts": sum(r.get("left_out_for_facts", 0) for r in mine),
         }
     return out
 

@@ -17,10 +17,14 @@ put back in source order; subheads are left out. The edition's words (standfirst
 headline is not counted) are then counted, and the plan is corrected a sentence at a time (the least
 useful kept one out, or the most useful left-out one in) until they are within 10 % of the budget;
 only the blocks that changed are translated again. The edition says it is an adaptation (its
-`adaptation` and its provenance), and lists what was left out for the review page.
+`adaptation` and its provenance), and lists what was left out, and why, for the review page.
 
 The invariants (no number, date, name or quotation that the source lacks, quotes whole, speakers kept,
-the lead fact kept) are checked by `qa.condensed` with severity error.
+the lead fact kept) are checked by `qa.condensed` with severity error, and they act: a kept sentence
+whose translation adds or alters a fact (after the pipeline's own repairs and retry) is left out, its
+block translated again, and the budget refilled from the sentences not yet tried. An extractive edition
+can always say less; it must never say what the source does not. The lead is never left out: an error
+on it stays for the editor.
 """
 
 from __future__ import annotations
@@ -41,12 +45,13 @@ from editions.document import (
 from editions.errors import UsageError
 from editions.pipeline import Pipeline, ProgressCallback
 from editions.qa.align import sentences
-from editions.qa.condensed import check_condensed, edition_words, quotes
+from editions.qa.condensed import check_condensed, edition_words, inventions, quotes
 
 RULE = "condense-r1"
 MIN_WORDS, MAX_WORDS = 50, 5000
 TOLERANCE = 0.10
-_MAX_CORRECTIONS = 8
+_MAX_CORRECTIONS = 8  # budget steps
+_MAX_STEPS = 24  # budget steps and sentences left out for an invention, together
 # Target words per English word, measured on our own articles (docs/QUALITY.md); a first guess only:
 # the plan is corrected on the words actually written.
 WORD_RATIO = {"fr": 1.2, "vi": 1.45, "es": 1.15, "de": 0.95, "pt": 1.15, "it": 1.1}
@@ -84,6 +89,8 @@ class Plan:
     units: list[Unit]
     kept: set[tuple[str, int]]
     budget: int
+    # units left out because their translation added or altered a fact: never taken again
+    dropped: dict[tuple[str, int], str] = field(default_factory=dict)
 
     def kept_units(self) -> list[Unit]:
         return [u for u in self.units if (u.block_id, u.index) in self.kept]
@@ -191,9 +198,13 @@ def translate_condensed(
     target_lang: str,
     budget: int,
     progress: ProgressCallback | None = None,
+    *,
+    leave_out_inventions: bool = True,
 ) -> Edition:
     """A condensed edition of `article` in `target_lang`, within ±10 % of `budget` words when the
-    article has that many; the invariant checks' findings on its blocks and headline."""
+    article has that many; the invariant checks' findings on its blocks and headline. Kept sentences
+    whose translation adds or alters a fact are left out (`leave_out_inventions=False` only flags them:
+    for tests of the budget alone)."""
     check_budget(budget)
     source_lang = article.source_lang or "en"
     chosen = plan(article, budget, target_lang)
@@ -201,17 +212,71 @@ def translate_condensed(
     pipeline_ = pipeline.for_adaptation(f"condensed:{budget}")
     edition = pipeline_.translate_one(short, target_lang, source_lang, progress)
     calls = edition.timings
-    for _ in range(_MAX_CORRECTIONS):
-        words = edition_words(edition)
-        if abs(words - budget) <= TOLERANCE * budget:
-            break
-        changed = _correct(chosen, words, budget, target_lang)
+    corrections = 0
+    for _ in range(_MAX_STEPS):
+        checked = check_condensed(article, short, edition)
+        before = len(chosen.dropped)
+        changed = _drop_inventions(chosen, short, checked) if leave_out_inventions else set()
+        if changed and corrections and len(chosen.dropped) > before:
+            corrections -= 1  # the sentence a budget step took in was left out again: a free step
+        if not changed:
+            words = edition_words(edition)
+            if abs(words - budget) <= TOLERANCE * budget or corrections >= _MAX_CORRECTIONS:
+                break
+            corrections += 1
+            changed = _correct(chosen, words, budget, target_lang)
         if not changed:
             break
         short = condensed_article(article, chosen)
         edition, calls = pipeline_.retranslate(short, edition, changed, calls)
     edition = edition.model_copy(update={"timings": calls})
     return _finish(article, short, edition, chosen)
+
+
+def _drop_inventions(chosen: Plan, short: Article, checked: Edition) -> set[str]:
+    """Leave out the kept units whose translation adds or alters a fact; the ids of their blocks."""
+    changed: set[str] = set()
+    by_block: dict[str, list[Unit]] = {}
+    for unit in chosen.kept_units():
+        by_block.setdefault(unit.block_id, []).append(unit)
+    for block in checked.blocks:
+        for finding in inventions(block):
+            units = by_block.get(block.source_id, [])
+            for unit in _culprits(units, block.plain, finding.target_span, finding.code):
+                key = (unit.block_id, unit.index)
+                if unit.lead or key in chosen.dropped:
+                    continue
+                chosen.kept.discard(key)
+                chosen.dropped[key] = finding.message
+                changed.add(unit.block_id)
+    return changed
+
+
+def _culprits(units: list[Unit], target: str, span: tuple[int, int] | None, code: str) -> list[Unit]:
+    """The kept units of a block that the target text at `span` translates: by sentence when the
+    counts agree, else by the share of the source's length; every unit (the quoting ones for a quote
+    finding) when the finding has no span."""
+    if len(units) <= 1:
+        return units
+    if span is None:
+        quoting = [u for u in units if quotes(u.plain, "en")]
+        return quoting if code.startswith(("quote.", "speaker.")) and quoting else units
+    counts = [max(1, len(sentences(u.plain))) for u in units]
+    spans = sentences(target)
+    if len(spans) == sum(counts):
+        index = next((i for i, (s, e) in enumerate(spans) if s <= span[0] < e), len(spans) - 1)
+        for unit, count in zip(units, counts, strict=True):
+            if index < count:
+                return [unit]
+            index -= count
+    share = span[0] / max(1, len(target))
+    total = sum(len(u.plain) for u in units)
+    edge = 0.0
+    for unit in units:
+        edge += len(unit.plain) / total
+        if share < edge:
+            return [unit]
+    return [units[-1]]
 
 
 def _correct(chosen: Plan, words: int, budget: int, target_lang: str) -> set[str]:
@@ -230,10 +295,14 @@ def _correct(chosen: Plan, words: int, budget: int, target_lang: str) -> set[str
             return set()
         chosen.kept.discard((best.block_id, best.index))
         return {best.block_id}
-    fits = [u for u in chosen.left_units() if words + u.words * ratio <= budget * (1 + TOLERANCE)]
-    if not fits:
-        return set()
-    best = max(fits, key=lambda u: u.score)
+    free = [u for u in chosen.left_units() if (u.block_id, u.index) not in chosen.dropped]
+    fits = [u for u in free if words + u.words * ratio <= budget * (1 + TOLERANCE)]
+    if fits:
+        best = max(fits, key=lambda u: u.score)
+    else:  # none fits: the one that lands closest, if closer than now (a later step takes one out)
+        best = min(free, key=lambda u: (abs(words + u.words * ratio - budget), -u.score), default=None)
+        if best is None or abs(words + best.words * ratio - budget) >= abs(words - budget):
+            return set()
     chosen.kept.add((best.block_id, best.index))
     return {best.block_id}
 
@@ -241,12 +310,15 @@ def _correct(chosen: Plan, words: int, budget: int, target_lang: str) -> set[str
 def _finish(article: Article, short: Article, edition: Edition, chosen: Plan) -> Edition:
     left_out = [
         LeftOut(
-            block_id=u.block_id, text=u.plain, whole_block=not any(b.id == u.block_id for b in short.blocks)
+            block_id=u.block_id,
+            text=u.plain,
+            whole_block=not any(b.id == u.block_id for b in short.blocks),
+            reason=chosen.dropped.get((u.block_id, u.index), "budget"),
         )
         for u in chosen.left_units()
     ]
     left_out += [
-        LeftOut(block_id=b.id, text=b.plain, whole_block=True)
+        LeftOut(block_id=b.id, text=b.plain, whole_block=True, reason="not body text")
         for b in article.blocks
         if b.kind not in _BODY_KINDS
     ]

@@ -158,6 +158,8 @@ class LeftOut(_Model):
     block_id: str
     text: str  # plain source text
     whole_block: bool = False
+    # "budget", "not body text", or what QA found in its translation (the reason it was left out)
+    reason: str = "budget"
 
 
 class Adaptation(_Model):

@@ -127,6 +127,9 @@ def measure(case: Case, article: Article, edition: Edition) -> dict[str, Any]:
         "facts": len(listed),
         "facts_kept": kept_facts,
         "left_out": len(edition.adaptation.left_out),
+        "left_out_for_facts": sum(
+            x.reason not in ("budget", "not body text") for x in edition.adaptation.left_out
+        ),
         "engine_s": round(edition.timings.engine_s, 1),
         "engine_calls": edition.timings.engine_calls,
     }

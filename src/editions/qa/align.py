@@ -122,6 +122,13 @@ _VI_NOT_NEGATION = re.compile(
 )
 # French « ne … que » means "only".
 _FR_RESTRICTIVE = re.compile(r"\bn['’]\S+(?:\s+\S+)?\s+que\b|\bne\s+\S+(?:\s+\S+)?\s+que\b", re.IGNORECASE)
+# French expletive « ne » negates nothing: « avant que personne ne compte » (before anyone counts),
+# « à moins qu'il ne pleuve », « de peur qu'on ne … », « plus cher qu'on ne le pensait ».
+_FR_EXPLETIVE = re.compile(
+    r"(\b(?:(?:avant|peur|crainte)|(?:plus|moins|mieux|pire|autre(?:ment)?)(?:\s+[^\s.,;:!?]+)?)\s+qu(?:e\s+|['’])"
+    r"(?:[^\s.,;:!?]+\s+){0,3}?)n(?:e\b|['’])",
+    re.IGNORECASE,
+)
 
 
 def negations(text: str, lang: str) -> int:
@@ -133,6 +140,7 @@ def negations(text: str, lang: str) -> int:
         text = _VI_NOT_NEGATION.sub(" ", text)
     if code == "fr":
         text = _FR_RESTRICTIVE.sub(" ", text)
+        text = _FR_EXPLETIVE.sub(r"\1 ", text)
     return len(re.findall(pattern, text, re.IGNORECASE))
 
 

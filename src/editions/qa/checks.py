@@ -22,6 +22,7 @@ from editions.qa.names import english_place_names, unsupported_names
 from editions.qa.numbers import (
     missing_times,
     number_values,
+    span_of,
     spelled_numbers,
     values_either_way,
     without_times,
@@ -158,13 +159,6 @@ def _show(value: Decimal) -> str:
     return format(value, "f")
 
 
-def _span_of(value: Decimal, text: str, lang: str) -> tuple[int, int] | None:
-    for match in re.finditer(r"\d[\d.,\u00a0\u202f ]*\d|\d", text):
-        if value in number_values(match.group(0), lang) or value in number_values(match.group(0), "en"):
-            return match.start(), match.end()
-    return None
-
-
 def check_numbers(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
     source = without_times(_without_dates(pair.plain_source, ctx.source_lang), ctx.source_lang)
     target = without_times(_without_dates(pair.plain_target, ctx.target_lang), ctx.target_lang)
@@ -180,7 +174,7 @@ def check_numbers(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
                     FindingCode.NUMBER_MISSING,
                     "error",
                     f"the number {_show(value)} is missing or changed in the translation",
-                    source=_span_of(value, pair.plain_source, ctx.source_lang),
+                    source=span_of(value, pair.plain_source, ctx.source_lang),
                 )
             )
     for time in missing_times(pair.plain_source, pair.plain_target, ctx.source_lang, ctx.target_lang):
@@ -198,20 +192,17 @@ def check_numbers(pair: BlockPair, ctx: QaContext) -> list[QaFinding]:
                     f"the number {_show(value)} (spelled out in the source) is missing or changed",
                 )
             )
-    local = number_values(target, ctx.target_lang)
-    for value in sorted(local):
-        if (
-            value not in wanted
-            and value not in spelled
-            and value not in number_values(target, ctx.source_lang) & wanted
-        ):
+    # each number read the way that carries the source's values ("6.8" left in English form in French
+    # text is 6.8, not an added 6 and 8)
+    for value in sorted(found):
+        if value not in wanted and value not in spelled:
             findings.append(
                 _finding(
                     pair,
                     FindingCode.NUMBER_ADDED,
                     "warning",
                     f"the number {_show(value)} is in the translation but not in the source",
-                    target=_span_of(value, pair.plain_target, ctx.target_lang),
+                    target=span_of(value, pair.plain_target, ctx.target_lang),
                 )
             )
     return findings

@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from editions.document import Article, Edition, EditionBlock, QaFinding
 from editions.qa.align import negation_changed, sentences
-from editions.qa.numbers import missing_numbers, number_values, spelled_numbers, values_either_way
+from editions.qa.numbers import missing_numbers, number_values, span_of, spelled_numbers, values_either_way
 from editions.qa.text import LENGTH_RATIO
 from editions.vocabulary import FindingCode
 
@@ -135,6 +135,8 @@ def _invented(block: EditionBlock, wanted: Counter[Decimal], src: str, tgt: str)
             severity="error",
             message=f"the number {value.normalize():f} is nowhere in the source article",
             block_id=block.source_id,
+            target_span=(span := span_of(value, block.plain, tgt)),
+            target_text=block.plain[slice(*span)] if span else None,
         )
         for value in sorted(found)
         if value not in wanted
@@ -269,17 +271,23 @@ def _short(text: str, words: int = 8) -> str:
     return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
+# What a condensed edition must not publish: a sentence whose translation shows one of these is left out.
+INVENTION_CODES = frozenset(
+    {FindingCode.FACT_INVENTED, FindingCode.QUOTE_ALTERED, FindingCode.SPEAKER_CHANGED} | _INVENTED_IN_BLOCK
+)
+
+
+def inventions(block: EditionBlock) -> list[QaFinding]:
+    """The block's findings that say it adds or alters something (errors not fixed)."""
+    return [f for f in block.findings if f.code in INVENTION_CODES and f.severity == "error" and not f.fixed]
+
+
 def invariant_errors(editions: Iterable[Edition]) -> int:
     """Errors of the condensed invariants over `editions` (the eval's count)."""
-    codes = {
-        FindingCode.FACT_INVENTED,
-        FindingCode.QUOTE_ALTERED,
-        FindingCode.SPEAKER_CHANGED,
-        FindingCode.LEAD_MISSING,
-    }
+    codes = INVENTION_CODES | {FindingCode.LEAD_MISSING}
     return sum(
         1
         for edition in editions
         for finding in [*edition.findings, *(f for b in edition.blocks for f in b.findings)]
-        if finding.code in codes and finding.severity == "error"
+        if finding.code in codes and finding.severity == "error" and not finding.fixed
     )

@@ -104,12 +104,31 @@ _NUMBER_WORDS: dict[str, list[str]] = {
 _FEMININE = {"fr": {"une": 1}, "es": {"una": 1}, "pt": {"uma": 1, "duas": 2}, "de": {"ein": 1, "eine": 1}}
 
 
+_TENS_WORDS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_EN_TENS = {w: 10 * (n + 2) for n, w in enumerate(_TENS_WORDS)}
+_EN_UNITS = frozenset("one two three four five six seven eight nine".split())
+_EN_TENS_RE = re.compile(rf"(?<!\w)({'|'.join(_EN_TENS)})(?:[-\s]({'|'.join(sorted(_EN_UNITS))}))?(?!\w)")
+
+
+def span_of(value: Decimal, text: str, lang: str) -> tuple[int, int] | None:
+    """The span of the first number of `text` that reads as `value` (the `lang` way, or the English way)."""
+    for match in re.finditer(r"\d[\d.,\u00a0\u202f ]*\d|\d", text):
+        if value in number_values(match.group(0), lang) or value in number_values(match.group(0), "en"):
+            return match.start(), match.end()
+    return None
+
+
 def spelled_numbers(text: str, lang: str) -> Counter[Decimal]:
-    """Values of the small numbers spelled out in words (0-12) in `text`."""
+    """Values of the small numbers spelled out in words (0-12; in English also the tens, 20-99) in `text`."""
     words = {w.replace("_", " "): n for n, w in enumerate(_NUMBER_WORDS.get(lang, []))}
     words |= _FEMININE.get(lang, {})
     found: Counter[Decimal] = Counter()
     lowered = text.lower()
+    if lang == "en":  # "twenty-foot", "thirty-five", "ninety": the tens, alone or with a unit
+        for match in _EN_TENS_RE.finditer(lowered):
+            unit = words.get(match.group(2) or "", 0) if match.group(2) in _EN_UNITS else 0
+            found[Decimal(_EN_TENS[match.group(1)] + unit)] += 1
+        lowered = _EN_TENS_RE.sub(" ", lowered)
     # longest first, so "mười một" is not also read as "mười" and "một"
     for word in sorted(words, key=len, reverse=True):
         pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)")
