@@ -51,7 +51,7 @@ quality_flag = click.option(
     type=click.Choice(["fast", "best"]),
     default="fast",
     show_default=True,
-    help="best: 3 candidates per block (greedy + 2 sampled), the fewest QA findings kept; ~3× engine time.",
+    help="best: 3 candidates per block (greedy + 2 sampled), fewest QA findings kept; 1.2-1.7× engine time.",
 )
 
 
