@@ -22,7 +22,8 @@ from editions.localize import (
     read_number,
 )
 from editions.qa import BlockPair, QaContext, check_block, repair_block
-from editions.qa.numbers import missing_numbers, number_values
+from editions.qa.checks import check_numbers
+from editions.qa.numbers import clock_times, missing_numbers, number_values
 
 
 def test_a_span_nested_in_another_is_well_formed_markup() -> None:
@@ -278,3 +279,16 @@ def test_numbers_grouped_with_different_spaces_are_two_numbers() -> None:
     """ "1 250 750 millions" with U+202F inside the first number and a plain space after it: the
     repaired 1 250 (U+202F) was read together with the next number as 1250750."""
     assert number_values("1\u202f250 750 millions", "fr") == Counter(map(Decimal, ["1250", "750"]))
+
+
+def test_a_clock_time_before_a_colon_is_a_time_on_both_sides() -> None:
+    """ "10:00: " (a time, then a colon as punctuation) was not read as a time, but after typography
+    wrote « 10:00 : » the French side was: the repair turned two matching numbers into two
+    `number.missing`. A colon that a digit follows still ends the match (10:00:30 is not 10:00)."""
+    source = "June 5, 2025 10:00: "
+    target = "5 juin 2025 10:00: "
+    once, _ = repair_block(BlockPair("b1", source, target), QaContext("en", "fr"))
+    assert once == "5 juin 2025 10:00\u00a0: "
+    assert check_numbers(BlockPair("b1", source, once), QaContext("en", "fr")) == []
+    assert [(h, m) for _, _, h, m in clock_times("at 10:00: the vote", "en")] == [(10, 0)]
+    assert clock_times("at 10:00:30", "en") == []

@@ -150,7 +150,7 @@ def missing_numbers(source: str, target: str, source_lang: str, target_lang: str
 
 # --- clock times: "11:00", "3 p.m." ↔ « 11 h », « 15 heures » ↔ "11 giờ" ---------------------------------
 
-_ANY_TIME = r"(?<![\d:.,])(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?![\d:])"
+_ANY_TIME = r"(?<![\d:.,])(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?!\d|:\d)"
 _TIME_PATTERNS: dict[str, tuple[str, ...]] = {
     "en": (
         _ANY_TIME + r"(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?",
