@@ -46,12 +46,14 @@ from editions.errors import UsageError
 from editions.pipeline import Pipeline, ProgressCallback
 from editions.qa.align import sentences
 from editions.qa.condensed import check_condensed, edition_words, inventions, quotes
+from editions.vocabulary import FindingCode
 
 RULE = "condense-r1"
 MIN_WORDS, MAX_WORDS = 50, 5000
 TOLERANCE = 0.10
 _MAX_CORRECTIONS = 8  # budget steps
 _MAX_STEPS = 24  # budget steps and sentences left out for an invention, together
+_LEAD_CANDIDATES = 5  # a lead whose translation lost its fact: greedy + 4 sampled, the best kept
 # Target words per English word, measured on our own articles (docs/QUALITY.md); a first guess only:
 # the plan is corrected on the words actually written.
 WORD_RATIO = {"fr": 1.2, "vi": 1.45, "es": 1.15, "de": 0.95, "pt": 1.15, "it": 1.1}
@@ -213,8 +215,15 @@ def translate_condensed(
     edition = pipeline_.translate_one(short, target_lang, source_lang, progress)
     calls = edition.timings
     corrections = 0
+    lead_rescued = False
     for _ in range(_MAX_STEPS):
         checked = check_condensed(article, short, edition)
+        lead_block = _lead_in_trouble(chosen, checked)
+        if lead_block and not lead_rescued:  # the lead cannot be left out: translate it again, once,
+            lead_rescued = True  # as the best of several candidates (fewest QA errors)
+            rescue = pipeline_.with_candidates(_LEAD_CANDIDATES)
+            edition, calls = rescue.retranslate(short, edition, {lead_block}, calls)
+            continue
         before = len(chosen.dropped)
         changed = _drop_inventions(chosen, short, checked) if leave_out_inventions else set()
         if changed and corrections and len(chosen.dropped) > before:
@@ -231,6 +240,17 @@ def translate_condensed(
         edition, calls = pipeline_.retranslate(short, edition, changed, calls)
     edition = edition.model_copy(update={"timings": calls})
     return _finish(article, short, edition, chosen)
+
+
+def _lead_in_trouble(chosen: Plan, checked: Edition) -> str | None:
+    """The lead's block id when its translation lost the lead fact or invents one, else None."""
+    lead = next((u for u in chosen.kept_units() if u.lead), None)
+    if lead is None:
+        return None
+    block = next((b for b in checked.blocks if b.source_id == lead.block_id), None)
+    lost = any(f.code == FindingCode.LEAD_MISSING for f in checked.findings)
+    lost = lost or (block is not None and any(f.code == FindingCode.LEAD_MISSING for f in block.findings))
+    return lead.block_id if lost or (block is not None and inventions(block)) else None
 
 
 def _drop_inventions(chosen: Plan, short: Article, checked: Edition) -> set[str]:

@@ -115,6 +115,12 @@ class Pipeline:
         other.adaptation = adaptation
         return other
 
+    def with_candidates(self, candidates: int) -> Pipeline:
+        """This pipeline, giving each block `candidates` candidates (greedy first, then sampled)."""
+        other = copy.copy(self)
+        other.candidates = max(1, candidates)
+        return other
+
     def translate(
         self,
         article: Article,

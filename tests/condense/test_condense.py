@@ -264,3 +264,36 @@ def test_a_kept_sentence_whose_translation_invents_a_fact_is_left_out(fake_engin
         leave_out_inventions=False,
     )
     assert "b3:fact.invented" in _errors(flagged)
+
+
+def test_a_lead_whose_translation_loses_its_fact_is_translated_again_as_the_best_of_candidates(
+    fake_engine: Any,
+) -> None:
+    # the greedy translation of the lead drops the strike's 1,400 dockers; a sampled one keeps them
+    fr = {
+        "Dockers strike at Gothenburg": CLEAN["fr"]["headline"],
+        ARTICLE.blocks[1].text: CLEAN["fr"]["b2"],
+        '"Our competitors are automating faster than we are," said Henrik Dahlqvist, the chief executive.': (
+            "« Nos concurrents automatisent plus vite que nous », a déclaré Henrik Dahlqvist, le directeur "
+            "général."
+        ),
+        "The port handled 872,000 units last year.": "Le port a traité 872 000 unités l'an dernier.",
+        ARTICLE.blocks[2].text: CLEAN["fr"]["b3"],
+        ARTICLE.blocks[3].text: CLEAN["fr"]["b4"],
+    }
+    lead = ARTICLE.blocks[0].text
+    lost = CLEAN["fr"]["b1"].replace("Quelque 1 400 dockers", "Des dockers")
+    assert lost != CLEAN["fr"]["b1"]
+    seen: list[int] = []
+
+    def answer(request: Any, _: Any) -> str:
+        if request.text == lead:
+            seen.append(request.sample)
+            return CLEAN["fr"]["b1"] if request.sample == 3 else lost
+        return fr[request.text]
+
+    edition = translate_condensed(Pipeline(fake_engine(answer), retries=0, repair=False), ARTICLE, "fr", 80)
+    assert seen[0] == 0 and {1, 2, 3, 4} <= set(seen)  # greedy first, then 4 sampled candidates
+    b1 = next(block for block in edition.blocks if block.source_id == "b1")
+    assert b1.text == CLEAN["fr"]["b1"]
+    assert "lead.missing" not in {f.code for f in edition.findings}
