@@ -31,7 +31,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "langid",
         "native",
     ),
-    ("ingest", "segment", "memory", "render"),
+    ("ingest", "segment", "sentences", "memory", "render"),
     ("engines",),
     ("localize", "glossary", "qa"),
     ("pipeline", "condense"),

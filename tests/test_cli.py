@@ -128,7 +128,7 @@ def test_debug_shows_the_cause_above_the_one_line(tmp_path: Path) -> None:
 
 def test_version_and_engine_list() -> None:
     assert run("--version").stdout.startswith("editions, version")
-    assert run("engines").stdout.split()[::2] == ["llamacpp", "openai"]
+    assert run("engines").stdout.split()[::2] == ["ctranslate2", "llamacpp", "openai"]
 
 
 @pytest.mark.model

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from editions import __version__
-from editions.cli_options import CA_BUNDLE_HELP, engine_flags, quality_flag, url_policy
+from editions.cli_options import CA_BUNDLE_HELP, engine_flags, flag_engine_options, quality_flag, url_policy
 from editions.document import Edition
 from editions.errors import EditionsError, UsageError
 from editions.glossary import Glossary
@@ -83,6 +83,8 @@ def translate(
     temperature: float,
     threads: int | None,
     prompt: str | None,
+    device: str | None,
+    compute_type: str | None,
     max_bytes: int | None,
     glossary_path: str | None,
     ca_bundle: str | None,
@@ -100,7 +102,7 @@ def translate(
     from urllib.parse import urlsplit
 
     from editions import langid
-    from editions.engines import create_engine, engine_options
+    from editions.engines import create_engine
     from editions.ingest import DEFAULT_MAX_BYTES, read_article, read_article_url
     from editions.languages import parse_targets
     from editions.pipeline import QUALITY_CANDIDATES, Pipeline
@@ -108,14 +110,16 @@ def translate(
 
     languages = parse_targets(targets)
     budget = _budget(mode, words)
-    options = engine_options(
+    options = flag_engine_options(
         engine,
         model=model,
         base_url=base_url,
         api_key=api_key,
         temperature=temperature,
-        n_threads=threads,
+        threads=threads,
         prompt=prompt,
+        device=device,
+        compute_type=compute_type,
     )
     limit = max_bytes or DEFAULT_MAX_BYTES
     if source == "-":
@@ -240,6 +244,39 @@ def model_info(spec: str | None) -> None:
     click.echo(f"name   {resolved.name}\npath   {resolved.path}\nsha256 {resolved.sha256}")
 
 
+@cli.group()
+def models() -> None:
+    """Sentence-level NMT models for the ctranslate2 engine (OPUS-MT, NLLB-200, M2M-100, MADLAD-400)."""
+
+
+@models.command("pull")
+@click.argument("name")
+def models_pull(name: str) -> None:
+    """Fetch a converted model (an alias from `editions models list`, or a hub id) once; print its path.
+
+    Needs a network; offline it stops at once with a one-line error.
+    """
+    from editions.engines.nmt import load_nmt_model, pull
+
+    path = pull(name)
+    model = load_nmt_model(path, name=name, hint=name)
+    click.echo(
+        f"{path}\nfamily {model.family}" + (f", {model.pair[0]}→{model.pair[1]}" if model.pair else "")
+    )
+
+
+@models.command("list")
+def models_list() -> None:
+    """The aliases and the models already on this machine."""
+    from editions.engines.nmt import ALIASES, ct2_models_dir
+
+    here = ct2_models_dir()
+    for alias, repo in sorted(ALIASES.items()):
+        local = here / repo.replace("/", "--")
+        state = "on this machine" if (local / "model.bin").is_file() else "not pulled"
+        click.echo(f"{alias:<16} {repo:<48} {state}")
+
+
 @cli.command("doctor")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option(
@@ -331,11 +368,13 @@ def eval_command(
     api_key: str | None,
     threads: int | None,
     prompt: str | None,
+    device: str | None,
+    compute_type: str | None,
 ) -> None:
     """Translate a line-aligned test set and score it (chrF++, BLEU, facts), pipeline vs --baseline."""
     import shlex
 
-    from editions.engines import create_engine, engine_options
+    from editions.engines import create_engine
     from editions.evaluate import EvalFiles, evaluate, format_table, load_test_set
     from editions.languages import get_language
 
@@ -365,8 +404,15 @@ def eval_command(
     ]:
         if value is not None:
             args += [flag, str(value)]
-    options = engine_options(
-        engine, model=model, base_url=base_url, api_key=api_key, n_threads=threads, prompt=prompt
+    options = flag_engine_options(
+        engine,
+        model=model,
+        base_url=base_url,
+        api_key=api_key,
+        threads=threads,
+        prompt=prompt,
+        device=device,
+        compute_type=compute_type,
     )
     with create_engine(options) as translator:
         report = evaluate(

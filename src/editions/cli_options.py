@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 if TYPE_CHECKING:
+    from editions.engines import EngineOptions
     from editions.ingest.ssrf import UrlPolicy
 
 _Command = TypeVar("_Command", bound=Callable[..., None])
@@ -16,9 +17,15 @@ _Command = TypeVar("_Command", bound=Callable[..., None])
 def engine_flags(command: _Command) -> _Command:
     """The engine options shared by `translate`, `eval` and `serve`."""
     options = [
-        click.option("--engine", default="llamacpp", show_default=True, help="llamacpp or openai."),
         click.option(
-            "--model", default=None, help="Local .gguf path, hub id (owner/repo[:file]) or served name."
+            "--engine", default="llamacpp", show_default=True, help="llamacpp, openai or ctranslate2."
+        ),
+        click.option(
+            "--model",
+            default=None,
+            help="llamacpp: a .gguf path or hub id (owner/repo[:file]); openai: the served name; "
+            "ctranslate2: a CTranslate2 directory, an .argosmodel file or Argos package, or an alias "
+            "(editions models list).",
         ),
         click.option(
             "--base-url", default=None, help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1."
@@ -30,7 +37,25 @@ def engine_flags(command: _Command) -> _Command:
             help="Key for the openai engine's server (or EDITIONS_UPSTREAM_KEY, OPENAI_API_KEY); "
             "not an editions API key.",
         ),
-        click.option("--threads", type=int, default=None, help="CPU threads for llamacpp (default: all)."),
+        click.option(
+            "--threads",
+            type=int,
+            default=None,
+            help="CPU threads for llamacpp and ctranslate2 (default: all).",
+        ),
+        click.option(
+            "--device",
+            type=click.Choice(["auto", "cpu", "cuda"]),
+            default=None,
+            help="ctranslate2: where the model runs (default: auto, a GPU if CTranslate2 sees one).",
+        ),
+        click.option(
+            "--compute-type",
+            "compute_type",
+            type=click.Choice(["auto", "int8", "int8_float32", "int8_float16", "float16", "float32"]),
+            default=None,
+            help="ctranslate2: weights and arithmetic (default: auto, int8 on CPU, int8_float16 on GPU).",
+        ),
         click.option(
             "--prompt",
             "prompt",
@@ -43,6 +68,34 @@ def engine_flags(command: _Command) -> _Command:
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def flag_engine_options(
+    engine: str,
+    *,
+    model: str | None,
+    base_url: str | None,
+    api_key: str | None,
+    threads: int | None,
+    prompt: str | None,
+    device: str | None,
+    compute_type: str | None,
+    temperature: float | None = None,
+) -> EngineOptions:
+    """The engine options from `engine_flags`' values (a flag not given is left to the engine)."""
+    from editions.engines import engine_options
+
+    return engine_options(
+        engine,
+        model=model,
+        base_url=base_url,
+        api_key=api_key,
+        temperature=temperature,
+        n_threads=threads,
+        prompt=prompt,
+        device=device,
+        compute_type=compute_type,
+    )
 
 
 # `--quality`, shared by `translate` and `eval`: the pipeline's QUALITY_CANDIDATES says what each costs.

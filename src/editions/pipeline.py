@@ -20,9 +20,11 @@ from editions.document import (
     EditionBlock,
     Provenance,
     QaFinding,
+    SegmentKind,
     Timings,
     markup_problems,
     plain_text,
+    spans,
 )
 from editions.engines.base import Engine, TranslationRequest, TranslationResult
 from editions.glossary import Glossary
@@ -31,6 +33,7 @@ from editions.localize import style_guide
 from editions.memory import MemoryKey, SegmentMemory, with_contexts
 from editions.qa import ENGINE_FIXABLE, BlockPair, QaContext, check_block, repair_block, repair_markup
 from editions.segment import Segment, segments
+from editions.sentences import Piece, join_sentences, split_sentences
 
 ProgressCallback = Callable[[str, int, int], None]  # (target language, segments done, segments total)
 
@@ -101,6 +104,7 @@ class Pipeline:
     ) -> None:
         self.engine = engine
         self.candidates = max(1, candidates)
+        self.first_sample = 1  # the sampled candidates are samples first_sample, first_sample + 1, …
         self.memory = memory
         self.glossary = glossary if glossary is not None else Glossary.starter()
         self.context_chars = context_chars
@@ -115,11 +119,16 @@ class Pipeline:
         other.adaptation = adaptation
         return other
 
-    def with_candidates(self, candidates: int) -> Pipeline:
-        """This pipeline, giving each block `candidates` candidates (greedy first, then sampled)."""
+    def with_candidates(self, candidates: int, first_sample: int = 1) -> Pipeline:
+        """This pipeline, giving each block `candidates` candidates: greedy first, then the samples
+        numbered from `first_sample` (another number, other samples)."""
         other = copy.copy(self)
         other.candidates = max(1, candidates)
+        other.first_sample = max(1, first_sample)
         return other
+
+    def _samples(self) -> range:
+        return range(self.first_sample, self.first_sample + self.candidates - 1)
 
     def translate(
         self,
@@ -149,24 +158,35 @@ class Pipeline:
         done: dict[str, _Outcome] = {}
         signature = self._signature() if self.memory is not None else ""
         hits = 0
-        for index, (segment, context) in enumerate(with_contexts(parts)):
+        # a sentence-level engine gets the article's sentences in one batch, after this loop
+        pending: list[tuple[Segment, MemoryKey]] = []
+        for segment, context in with_contexts(parts):
             if segment.text.strip() and source_lang != target_lang:
                 key = MemoryKey(source_lang, target_lang, segment.text, context, signature)
                 recalled = self.memory.recall(key) if self.memory is not None else None
                 if recalled is not None:
                     outcome = self._recalled(segment, recalled, source_lang, target_lang)
                     hits += 1
+                elif self.engine.sentence_level:
+                    pending.append((segment, key))
+                    continue
                 else:
                     outcome = self._translate_segment(segment, source_lang, target_lang, window)
-                    if self.memory is not None and outcome.results and outcome.text.strip():
-                        self.memory.remember(key, outcome.text)
+                    self._remember(key, outcome)
             else:  # nothing to translate, or already in the target language
                 outcome = _Outcome(segment.text, [], [])
             done[segment.id] = outcome
             if segment.text.strip():
                 window.add(segment.text, outcome.text)
             if progress:
-                progress(target_lang, index + 1, len(parts))
+                progress(target_lang, len(done), len(parts))
+        if pending:
+            outcomes = self._translate_sentencewise([s for s, _ in pending], source_lang, target_lang)
+            for segment, key in pending:
+                done[segment.id] = outcomes[segment.id]
+                self._remember(key, outcomes[segment.id])
+                if progress:
+                    progress(target_lang, len(done), len(parts))
         results = [r for outcome in done.values() for r in outcome.results]
         timings = Timings(
             wall_s=time.perf_counter() - started,
@@ -228,6 +248,10 @@ class Pipeline:
     def _signature(self) -> str:
         return self.provenance().signature()
 
+    def _remember(self, key: MemoryKey, outcome: _Outcome) -> None:
+        if self.memory is not None and outcome.results and outcome.text.strip():
+            self.memory.remember(key, outcome.text)
+
     def _recalled(self, segment: Segment, text: str, source_lang: str, target_lang: str) -> _Outcome:
         """A memory hit, checked like fresh output (the checks may have changed since it was stored)."""
         ctx = QaContext(source_lang, target_lang, self.glossary)
@@ -237,6 +261,8 @@ class Pipeline:
     def _translate_segment(
         self, segment: Segment, source_lang: str, target_lang: str, window: ContextWindow
     ) -> _Outcome:
+        if self.engine.sentence_level:
+            return self._translate_sentencewise([segment], source_lang, target_lang)[segment.id]
         ctx = QaContext(source_lang, target_lang, self.glossary)
         request = TranslationRequest(
             text=segment.text,
@@ -252,7 +278,7 @@ class Pipeline:
         best, fixed = self._repaired(segment, results[0].text, ctx)
         findings = check_block(BlockPair(segment.id, segment.text, best, segment.marks), ctx)
         if self.candidates > 1:  # `--quality best`: sampled candidates, the fewest findings kept
-            samples = [replace(request, sample=n) for n in range(1, self.candidates)]
+            samples = [replace(request, sample=n) for n in self._samples()]
             results += self.engine.translate_batch(samples)
             best, fixed, findings = self._choose(segment, [r.text for r in results], ctx)
         for _ in range(self.retries):
@@ -282,6 +308,66 @@ class Pipeline:
         best, fixed_after_markup = self._repaired(segment, best, ctx)
         findings = check_block(BlockPair(segment.id, segment.text, best, segment.marks), ctx)
         return _Outcome(best, notes, results, fixed + fixed_after_markup + findings, retries)
+
+    def _translate_sentencewise(
+        self, segs: list[Segment], source_lang: str, target_lang: str
+    ) -> dict[str, _Outcome]:
+        """For a sentence-level engine: every sentence of `segs` (and every inline span's words, for
+        putting the markup back) in one `translate_batch`; each block put back together, its spans
+        placed sentence by sentence, repaired and checked as usual. Blocks with findings the engine
+        can fix are retried together in one more batch (the engine decodes a retry with a wider beam);
+        `--quality best` adds a batch per sampled candidate."""
+        ctx = QaContext(source_lang, target_lang, self.glossary)
+        batch = _SentenceBatch(self.engine, segs, source_lang, target_lang)
+        first = batch.run({s.id for s in segs}, with_spans=True)
+        texts = {s.id: batch.assemble(s, first[s.id]) for s in segs}
+        best: dict[str, tuple[str, list[QaFinding], list[QaFinding]]] = {}
+        for seg in segs:
+            text, fixed = self._repaired(seg, texts[seg.id], ctx)
+            best[seg.id] = (text, fixed, check_block(BlockPair(seg.id, seg.text, text, seg.marks), ctx))
+        if self.candidates > 1:
+            options = {s.id: [texts[s.id]] for s in segs}
+            for n in self._samples():
+                sampled = batch.run({s.id for s in segs}, sample=n)
+                for seg in segs:
+                    options[seg.id].append(batch.assemble(seg, sampled[seg.id]))
+            for seg in segs:
+                text, fixed, findings = self._choose(seg, options[seg.id], ctx)
+                best[seg.id] = (text, fixed, findings)
+        retried: set[str] = set()
+        for _ in range(self.retries):
+            problems = {s.id: _feedback(best[s.id][2]) for s in segs if _feedback(best[s.id][2])}
+            if not problems:
+                break
+            again = batch.run(set(problems), feedback={k: "; ".join(v) for k, v in problems.items()})
+            for seg in (s for s in segs if s.id in problems):
+                retried.add(seg.id)
+                text, fixed = self._repaired(seg, batch.assemble(seg, again[seg.id]), ctx)
+                findings = check_block(BlockPair(seg.id, seg.text, text, seg.marks), ctx)
+                if _score(findings) < _score(best[seg.id][2]):
+                    best[seg.id] = (text, fixed, findings)
+        outcomes: dict[str, _Outcome] = {}
+        for seg in segs:
+            text, fixed, findings = best[seg.id]
+            notes = list(dict.fromkeys(batch.notes.get(seg.id, [])))
+            retries = int(seg.id in retried)
+            if retries:
+                left = "; ".join(_feedback(findings))
+                notes.append(
+                    f"retried once; still: {left}" if left else "retried once; the retry passed the checks"
+                )
+            results = batch.results[seg.id]
+            if not text.strip():
+                notes.append("engine returned nothing; source text kept for the editor")
+                outcomes[seg.id] = _Outcome(seg.text, notes, results, findings, retries)
+                continue
+            if seg.marks and markup_problems(text, seg.marks):
+                text, repair_notes = repair_markup(seg, text, batch.span_translation)
+                notes += repair_notes
+            text, fixed_after_markup = self._repaired(seg, text, ctx)
+            findings = check_block(BlockPair(seg.id, seg.text, text, seg.marks), ctx)
+            outcomes[seg.id] = _Outcome(text, notes, results, fixed + fixed_after_markup + findings, retries)
+        return outcomes
 
     def _choose(
         self, segment: Segment, texts: list[str], ctx: QaContext
@@ -319,6 +405,91 @@ class Pipeline:
             return results[-1].text
 
         return translate
+
+
+class _SentenceBatch:
+    """The sentences of some segments, sent to a sentence-level engine in one batch per pass."""
+
+    def __init__(self, engine: Engine, segs: list[Segment], source_lang: str, target_lang: str) -> None:
+        self.engine = engine
+        self.segs = segs
+        self.source_lang, self.target_lang = source_lang, target_lang
+        self.pieces: dict[str, list[Piece]] = {s.id: split_sentences(s.text, source_lang) for s in segs}
+        self.results: dict[str, list[TranslationResult]] = {s.id: [] for s in segs}
+        self.notes: dict[str, list[str]] = {}
+        self.spans: dict[str, str] = {}  # a span's source words → their translation
+
+    def run(
+        self,
+        ids: set[str],
+        *,
+        sample: int = 0,
+        feedback: dict[str, str] | None = None,
+        with_spans: bool = False,
+    ) -> dict[str, list[str]]:
+        """Translate the sentences of the segments `ids`; their translations, sentence by sentence."""
+        requests: list[TranslationRequest] = []
+        owners: list[str] = []
+        for seg in (s for s in self.segs if s.id in ids):
+            for piece in self.pieces[seg.id]:
+                requests.append(
+                    self._request(plain_text(piece.text), seg.kind, sample, (feedback or {}).get(seg.id))
+                )
+                owners.append(seg.id)
+        words: list[str] = []
+        if with_spans:
+            words = sorted(
+                {inner.strip() for seg in self.segs for name, inner in spans(seg.text) if name} - {""}
+            )
+            requests += [self._request(text, "paragraph", 0, None) for text in words]
+        answers = self.engine.translate_batch(requests) if requests else []
+        out: dict[str, list[str]] = {i: [] for i in ids}
+        for owner, answer in zip(owners, answers, strict=False):
+            out[owner].append(answer.text)
+            self.results[owner].append(answer)
+        for text, answer in zip(words, answers[len(owners) :], strict=True):
+            self.spans[text] = answer.text
+            if self.segs:  # counted once, with the first segment, so timings stay whole
+                self.results[self.segs[0].id].append(answer)
+        return out
+
+    def _request(self, text: str, kind: SegmentKind, sample: int, feedback: str | None) -> TranslationRequest:
+        return TranslationRequest(
+            text=text,
+            source_lang=self.source_lang,
+            target_lang=self.target_lang,
+            kind=kind,
+            sample=sample,
+            feedback=feedback,
+        )
+
+    def span_translation(self, words: str) -> str:
+        """A span's words, translated in the first batch (or now, if they were not)."""
+        key = plain_text(words).strip()
+        if key not in self.spans:
+            answer = self.engine.translate_batch([self._request(key, "paragraph", 0, None)])[0]
+            self.spans[key] = answer.text
+            if self.segs:
+                self.results[self.segs[0].id].append(answer)
+        return self.spans[key]
+
+    def assemble(self, seg: Segment, translated: list[str]) -> str:
+        """A block from its translated sentences, each sentence's spans put back around its words."""
+        parts: list[str] = []
+        for piece, text in zip(self.pieces[seg.id], translated, strict=True):
+            names = [n for n in piece.tags if n in seg.marks]
+            if names and text.strip():
+                marks = {n: seg.marks[n] for n in names}
+                text, notes = repair_markup(
+                    Segment(seg.id, seg.kind, piece.text, marks), text, self.span_translation
+                )
+                for note in notes:
+                    if "whole block" in note:
+                        self.notes.setdefault(seg.id, []).append(
+                            note.replace("whole block", "whole sentence")
+                        )
+            parts.append(text)
+        return join_sentences(parts, self.target_lang)
 
 
 def _assemble(

@@ -92,7 +92,9 @@ def test_each_engine_takes_its_own_options_and_no_others(plugin: Path) -> None:
         engine_options("llamacpp", base_url="http://127.0.0.1:1/v1", concurrency=2)
     with pytest.raises(UsageError, match="concurrency: Input should be greater than or equal to 1"):
         engine_options("openai", concurrency=0)
-    with pytest.raises(UnknownEngineError, match="unknown engine 'deepl'; known: echo, llamacpp, openai"):
+    with pytest.raises(
+        UnknownEngineError, match="unknown engine 'deepl'; known: ctranslate2, echo, llamacpp, openai"
+    ):
         engine_options("deepl")
     options = engine_options("llamacpp", n_threads=2, model=None)  # None: not given
     assert options.model_dump() == {

@@ -39,6 +39,7 @@ ENTRY_POINT_GROUP = "editions.engines"
 ENGINES: dict[str, str] = {
     "llamacpp": "editions.engines.llamacpp:LlamaCppEngine",
     "openai": "editions.engines.openai:OpenAIEngine",
+    "ctranslate2": "editions.engines.ct2:CTranslate2Engine",
 }
 
 

@@ -75,6 +75,9 @@ class Engine(ABC):
     # then runs it in a worker process it supervises (`engines.isolated`), so a crash in that code
     # kills the worker, not the server. An engine that talks to a server over HTTP stays in-thread.
     in_process: ClassVar[bool] = False
+    # True for a sentence-level engine (NMT: no document context, no prompt): the pipeline splits
+    # blocks into sentences for it and sends an article's sentences in one `translate_batch`.
+    translates_sentences: ClassVar[bool] = False
 
     def __init__(self, options: EngineOptions) -> None:
         if not isinstance(options, self.options_class):  # the common options, given for this engine
@@ -85,6 +88,10 @@ class Engine(ABC):
     def parallel_requests(self) -> int:
         """How many requests may run side by side: 1 for one in-process model, more for a server."""
         return 1
+
+    @property
+    def sentence_level(self) -> bool:
+        return self.translates_sentences
 
     @abstractmethod
     def translate_batch(self, requests: Sequence[TranslationRequest]) -> list[TranslationResult]:

@@ -104,6 +104,10 @@ class IsolatedEngine(Engine):
     def parallel_requests(self) -> int:
         return self._parallel
 
+    @property
+    def sentence_level(self) -> bool:
+        return engine_class(self.options.engine).translates_sentences
+
     def health(self) -> dict[str, Any]:
         """{"state", "restarts"}, without waiting for a request in flight: a child that died while
         idle shows as down at once."""

@@ -16,6 +16,7 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from editions.errors import BackendMissingError, ModelUnavailableError
 from editions.paths import models_dir
@@ -175,22 +176,34 @@ def _from_hub(spec: str) -> ResolvedModel:
             f"{spec!r} looks like a model hub id; downloading needs huggingface_hub: "
             "pip install 'editions[hub]' (or pass a local .gguf path)"
         ) from err
-    try:
-        local = hub.snapshot_download(
-            repo_id,
-            allow_patterns=[pattern or "*.gguf"],
-            local_files_only=settings().hub_offline,
-            etag_timeout=5,  # fail fast when the hub is unreachable
-        )
-    except Exception as err:  # the hub raises many types (offline, 404, gated, timeouts)
-        reason = str(err).splitlines()[0][:160] if str(err) else type(err).__name__
-        raise ModelUnavailableError(
-            f"cannot get {spec!r} from the model hub ({reason}); this machine may be offline: pass a "
-            "local .gguf path with --model, or omit --model to use the packaged default"
-        ) from err
+    local = hub_snapshot(
+        hub,
+        repo_id,
+        what=repr(spec),
+        instead="pass a local .gguf path with --model, or omit --model to use the packaged default",
+        allow_patterns=[pattern or "*.gguf"],
+    )
     files = sorted(Path(local).rglob(pattern or "*.gguf"))
     files = [f for f in files if f.suffix == ".gguf"]
     if not files:
         raise ModelUnavailableError(f"no .gguf file matching {pattern or '*.gguf'!r} in {repo_id}")
     chosen = files[0]
     return ResolvedModel(path=chosen, name=f"{repo_id}/{chosen.name}", sha256=file_sha256(chosen))
+
+
+def hub_snapshot(hub: Any, repo_id: str, *, what: str, instead: str, **kwargs: Any) -> Path:
+    """`hub.snapshot_download(repo_id, **kwargs)`, failing fast with one line when the hub cannot be
+    reached (`HF_HUB_OFFLINE=1`: never tried); `instead` says what to do without it."""
+    try:
+        local = hub.snapshot_download(
+            repo_id,
+            local_files_only=settings().hub_offline,
+            etag_timeout=5,  # fail fast when the hub is unreachable
+            **kwargs,
+        )
+    except Exception as err:  # the hub raises many types (offline, 404, gated, timeouts)
+        reason = str(err).splitlines()[0][:160] if str(err) else type(err).__name__
+        raise ModelUnavailableError(
+            f"cannot get {what} from the model hub ({reason}); this machine may be offline: {instead}"
+        ) from err
+    return Path(local)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from editions.cli_options import CA_BUNDLE_HELP, engine_flags, url_policy
+from editions.cli_options import CA_BUNDLE_HELP, engine_flags, flag_engine_options, url_policy
 from editions.errors import UsageError
 
 _DB_HELP = "Database URL: sqlite:///… or postgresql+psycopg://… (default: EDITIONS_DATABASE_URL or SQLite)."
@@ -73,6 +73,8 @@ def serve(
     api_key: str | None,
     threads: int | None,
     prompt: str | None,
+    device: str | None,
+    compute_type: str | None,
     glossary_path: str | None,
     require_keys: bool | None,
     rate_per_minute: int,
@@ -87,7 +89,6 @@ def serve(
     log_level: str,
 ) -> None:
     """Run the API, the background workers and the review page."""
-    from editions.engines import engine_options
     from editions.service.app import create_app
     from editions.service.context import ServiceConfig, ServiceContext, is_loopback
     from editions.service.edge import build_server
@@ -107,8 +108,15 @@ def serve(
         port=port,
         require_keys=require_keys,
         workers=workers,
-        engine=engine_options(
-            engine, model=model, base_url=base_url, api_key=api_key, n_threads=threads, prompt=prompt
+        engine=flag_engine_options(
+            engine,
+            model=model,
+            base_url=base_url,
+            api_key=api_key,
+            threads=threads,
+            prompt=prompt,
+            device=device,
+            compute_type=compute_type,
         ),
         glossary_path=glossary_path,
         rate_per_minute=rate_per_minute,
