@@ -53,7 +53,8 @@ MIN_WORDS, MAX_WORDS = 50, 5000
 TOLERANCE = 0.10
 _MAX_CORRECTIONS = 8  # budget steps
 _MAX_STEPS = 24  # budget steps and sentences left out for an invention, together
-_LEAD_CANDIDATES = 5  # a lead whose translation lost its fact: greedy + 4 sampled, the best kept
+_LEAD_CANDIDATES = 5  # a lead whose translation lost its fact: greedy + 4 sampled, the best kept,
+_LEAD_RESCUES = 2  # at most twice (samples 1-4, then 5-8)
 # Target words per English word, measured on our own articles (docs/QUALITY.md); a first guess only:
 # the plan is corrected on the words actually written.
 WORD_RATIO = {"fr": 1.2, "vi": 1.45, "es": 1.15, "de": 0.95, "pt": 1.15, "it": 1.1}
@@ -215,13 +216,14 @@ def translate_condensed(
     edition = pipeline_.translate_one(short, target_lang, source_lang, progress)
     calls = edition.timings
     corrections = 0
-    lead_rescued = False
+    lead_rescues = 0
     for _ in range(_MAX_STEPS):
         checked = check_condensed(article, short, edition)
         lead_block = _lead_in_trouble(chosen, checked)
-        if lead_block and not lead_rescued:  # the lead cannot be left out: translate it again, once,
-            lead_rescued = True  # as the best of several candidates (fewest QA errors)
-            rescue = pipeline_.with_candidates(_LEAD_CANDIDATES)
+        if lead_block and lead_rescues < _LEAD_RESCUES:  # the lead cannot be left out: translate it
+            # again as the best of several candidates (fewest QA errors), other samples each time
+            rescue = pipeline_.with_candidates(_LEAD_CANDIDATES, 1 + lead_rescues * (_LEAD_CANDIDATES - 1))
+            lead_rescues += 1
             edition, calls = rescue.retranslate(short, edition, {lead_block}, calls)
             continue
         before = len(chosen.dropped)
