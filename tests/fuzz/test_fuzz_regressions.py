@@ -15,6 +15,7 @@ from editions.ingest import read_article, read_article_text
 from editions.ingest.decode import decode_with_charset
 from editions.localize import (
     check_weekdays,
+    find_dates,
     find_weekdays,
     fix_currency,
     fix_dates,
@@ -292,3 +293,28 @@ def test_a_clock_time_before_a_colon_is_a_time_on_both_sides() -> None:
     assert check_numbers(BlockPair("b1", source, once), QaContext("en", "fr")) == []
     assert [(h, m) for _, _, h, m in clock_times("at 10:00: the vote", "en")] == [(10, 0)]
     assert clock_times("at 10:00:30", "en") == []
+
+
+def test_a_json_block_with_no_words_is_left_out() -> None:
+    """`{"id": "", "text": ""}` blocks came through as empty blocks (the JSON reader checked their
+    markup, not their words)."""
+    document = '{"headline": "The", "id": "", "blocks": [{"id": "", "text": ""}, {"id": "x", "text": "Hi."}]}'
+    article = read_article_text(document, fmt="json")
+    assert [(b.id, b.text) for b in article.blocks] == [("b1", "Hi.")]
+
+
+def test_vietnamese_thu_before_an_amount_is_not_a_weekday() -> None:
+    """The currency repair wrote "thứ 2 billion USD", and "thứ 2" was then read as Monday: the
+    amount's 2 was gone from the numbers."""
+    assert find_weekdays("thứ 2 billion USD", "vi") == []
+    assert find_weekdays("thứ 2,5 tỷ đồng", "vi") == []
+    assert [m.day for m in find_weekdays("vào thứ 2 tuần này", "vi")] == [0]
+    assert number_values("thứ 2 billion USD", "vi") == Counter({Decimal("2"): 1})
+
+
+def test_a_month_before_a_clock_time_is_not_a_date() -> None:
+    """ "June 12:30" was repaired to « 12 juin:30 », the time 12:30 broken in two."""
+    assert find_dates("June 12:30 ", "en") == []
+    target = "June 12:30 "
+    once, _ = repair_block(BlockPair("b1", "June 5, 2025 June 12:30 ", target), QaContext("en", "fr"))
+    assert "12:30" in once

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from editions.document import Article, Block, block_id, markup_problems, normalize_space
+from editions.document import Article, Block, block_id, markup_problems, normalize_space, plain_text
 from editions.errors import ArticleFormatError, UnknownLanguageError
 from editions.ingest.decode import clean_text
 from editions.ingest.draft import assemble, plain_headline, safe_href
@@ -126,7 +126,11 @@ def _from_schema(data: dict[str, Any]) -> Article:
         standfirst=article.standfirst,
         byline=article.byline,
         dateline=article.dateline,
-        blocks=[_checked_block(index, block) for index, block in enumerate(article.blocks)],
+        # a block with no words is left out (as the other readers leave out empty paragraphs)
+        blocks=[
+            _checked_block(index, block)
+            for index, block in enumerate(b for b in article.blocks if plain_text(b.text).strip())
+        ],
     )
 
 

@@ -46,6 +46,12 @@ _VI_DAY_INTRO = re.compile(
 # Words after which "thứ hai" is "the second": the second time, person, place, round, term …
 _VI_ORDINAL_INTRO = re.compile(r"\b(?:lần|người|vị\s+trí|hạng|vòng|nhiệm\s+kỳ|khóa|con)\s*$", re.IGNORECASE)
 _VI_DAYS = ("hai", "ba", "tư", "năm", "sáu", "bảy")
+# What follows a number that is an amount, not "thứ 2" (Monday): a decimal, a scale word, a unit.
+_VI_AMOUNT_AFTER = re.compile(
+    r"(?:[.,]\d|\s*(?:tỷ|triệu|nghìn|ngàn|trăm|billion|million|thousand|trillion|%|USD|US\$|đồng|euro|\$|€|£)"
+    r"(?!\w))",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -137,6 +143,8 @@ def find_weekdays(text: str, lang: str) -> list[WeekdayMention]:
             and not _vi_day_context(text, match)
         ):
             continue  # "lần thứ hai": the second time
+        if code == "vi" and raw_day.split()[-1].isdigit() and _VI_AMOUNT_AFTER.match(text, match.end()):
+            continue  # "thứ 2 tỷ USD": a quantity after an ordinal, not Monday
         if code == "vi" and raw_day == "CN" and not re.search(r"\d", text[match.end() : match.end() + 8]):
             continue  # "CN" alone is an abbreviation of many things; as a day it comes with a date
         # nor have all languages a "time" group (_TIMES)
