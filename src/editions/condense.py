@@ -217,6 +217,7 @@ def translate_condensed(
     calls = edition.timings
     corrections = 0
     lead_rescues = 0
+    isolated = False
     for _ in range(_MAX_STEPS):
         checked = check_condensed(article, short, edition)
         lead_block = _lead_in_trouble(chosen, checked)
@@ -225,6 +226,13 @@ def translate_condensed(
             rescue = pipeline_.with_candidates(_LEAD_CANDIDATES, 1 + lead_rescues * (_LEAD_CANDIDATES - 1))
             lead_rescues += 1
             edition, calls = rescue.retranslate(short, edition, {lead_block}, calls)
+            continue
+        if lead_block and not isolated and leave_out_inventions and _isolate_lead(chosen, lead_block):
+            # still in trouble: the sentences beside it in its paragraph are left out, so that the
+            # engine translates the lead sentence alone, and it gets its rescues again
+            isolated, lead_rescues = True, 0
+            short = condensed_article(article, chosen)
+            edition, calls = pipeline_.retranslate(short, edition, {lead_block}, calls)
             continue
         before = len(chosen.dropped)
         changed = _drop_inventions(chosen, short, checked) if leave_out_inventions else set()
@@ -242,6 +250,19 @@ def translate_condensed(
         edition, calls = pipeline_.retranslate(short, edition, changed, calls)
     edition = edition.model_copy(update={"timings": calls})
     return _finish(article, short, edition, chosen)
+
+
+LEAD_ALONE = "left out so that the lead sentence, whose translation lost a fact, is translated alone"
+
+
+def _isolate_lead(chosen: Plan, block_id: str) -> bool:
+    """Leave out the kept units beside the lead in its block; False if there were none."""
+    companions = [u for u in chosen.kept_units() if u.block_id == block_id and not u.lead]
+    for unit in companions:
+        key = (unit.block_id, unit.index)
+        chosen.kept.discard(key)
+        chosen.dropped[key] = LEAD_ALONE
+    return bool(companions)
 
 
 def _lead_in_trouble(chosen: Plan, checked: Edition) -> str | None:

@@ -201,6 +201,18 @@ PLANTED = {
         ("b2", "Linnea Strand", "Henrik Dahlqvist", {"b2:speaker.changed"}),
         ("b2", "24 mois", "36 mois", {"b2:fact.invented", "b2:quote.altered"}),
         ("b3", "Nos concurrents automatisent", "Nos concurrents n'automatisent pas", {"b3:quote.altered"}),
+        (  # cut to about two thirds
+            "b2",
+            "nouvelles machines, mais nous voulons 24 mois de garanties »",
+            "nouvelles machines, mais nous voulons »",
+            {"b2:quote.altered"},
+        ),
+        (  # two quotations merged: b3's quotation ends with the words of b2's
+            "b3",
+            "« Nos concurrents automatisent plus vite que nous »",
+            "« Nos concurrents automatisent les nouvelles machines, mais nous voulons »",
+            {"b3:quote.altered"},
+        ),
         (
             "b1",
             "Quelque 1 400 dockers de Göteborg ont entamé lundi une grève de 72 heures.",
@@ -228,6 +240,23 @@ def test_planted_inventions_are_errors(lang: str, plant: tuple[str, str, str, se
     assert before in texts[block_id]
     texts[block_id] = texts[block_id].replace(before, after)
     assert expected <= _errors(_edition(lang, texts))
+
+
+def test_a_cut_or_merged_quotation_is_told_by_its_length_or_its_borrowed_words() -> None:
+    def altered(block_id: str, before: str, after: str) -> list[str]:
+        texts = dict(CLEAN["fr"])
+        texts[block_id] = texts[block_id].replace(before, after)
+        edition = _edition("fr", texts)
+        return [f.message for b in edition.blocks for f in b.findings if f.code == "quote.altered"]
+
+    assert altered(*PLANTED["fr"][5][:3])  # by its numbers here, as a cut usually loses some
+    # a cut that loses no number nor negation: its length tells
+    cut = altered(
+        "b3", "« Nos concurrents automatisent plus vite que nous »", "« Nos concurrents automatisent vite »"
+    )
+    assert any("its length is 0." in m for m in cut), cut
+    merged = altered(*PLANTED["fr"][6][:3])
+    assert any("5 or more words in a row with another quotation" in m for m in merged), merged
 
 
 def test_a_kept_sentence_whose_translation_invents_a_fact_is_left_out(fake_engine: Any) -> None:
@@ -298,3 +327,35 @@ def test_a_lead_whose_translation_loses_its_fact_is_translated_again_as_the_best
     b1 = next(block for block in edition.blocks if block.source_id == "b1")
     assert b1.text == CLEAN["fr"]["b1"]
     assert "lead.missing" not in {f.code for f in edition.findings}
+
+
+def test_a_lead_still_in_trouble_is_translated_alone(fake_engine: Any) -> None:
+    from editions.condense import LEAD_ALONE
+
+    lead = "About 1,400 dockworkers at Gothenburg began a 72-hour strike on Monday."
+    companion = "The port is the largest in Scandinavia."
+    article = ARTICLE.model_copy(
+        update={"blocks": [Block(id="b1", text=f"{lead} {companion}"), *ARTICLE.blocks[1:]]}
+    )
+    fr = {
+        "Dockers strike at Gothenburg": CLEAN["fr"]["headline"],
+        lead: CLEAN["fr"]["b1"],
+        # the two together always come out without the strikers' number, whatever the sample
+        f"{lead} {companion}": "Des dockers de Göteborg ont entamé lundi une grève de 72 heures. "
+        "Le port est le plus grand de Scandinavie.",
+        ARTICLE.blocks[1].text: CLEAN["fr"]["b2"],
+        '"Our competitors are automating faster than we are," said Henrik Dahlqvist, the chief executive.': (
+            "« Nos concurrents automatisent plus vite que nous », a déclaré Henrik Dahlqvist, le directeur "
+            "général."
+        ),
+        "The port handled 872,000 units last year.": "Le port a traité 872 000 unités l'an dernier.",
+        ARTICLE.blocks[2].text: CLEAN["fr"]["b3"],
+        ARTICLE.blocks[3].text: CLEAN["fr"]["b4"],
+    }
+    engine = fake_engine(lambda request, _: fr[request.text])
+    edition = translate_condensed(Pipeline(engine, retries=0, repair=False), article, "fr", 80)
+    assert edition.adaptation is not None
+    alone = [item for item in edition.adaptation.left_out if item.reason == LEAD_ALONE]
+    assert [(item.block_id, item.text) for item in alone] == [("b1", companion)]
+    b1 = next(block for block in edition.blocks if block.source_id == "b1")
+    assert b1.text == CLEAN["fr"]["b1"] and "lead.missing" not in {f.code for f in edition.findings}

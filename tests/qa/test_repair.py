@@ -209,6 +209,12 @@ INVENTED = [
         "Đàm phán nối lại vào thứ Năm.",
     ),
     ("vi", "On Thursday, talks resumed.", "Ngày 4/4, đàm phán nối lại.", "Hôm thứ Năm, đàm phán nối lại."),
+    (  # the 2 of "2.4 million" is not the day of « 2/2 »
+        "vi",
+        "The company said on Tuesday that about 2.4 million customers were hit.",
+        "Công ty cho biết ngày 2/2 rằng khoảng 2,4 triệu khách hàng bị ảnh hưởng.",
+        "Công ty cho biết thứ Ba rằng khoảng 2,4 triệu khách hàng bị ảnh hưởng.",
+    ),
 ]
 
 

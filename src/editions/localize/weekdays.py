@@ -290,7 +290,8 @@ def _invented_date(
         return None
     # a date whose day or year the source writes as a number was not invented: "6/5" is a US date the
     # source's reader does not take for one, and replacing it would lose a fact
-    source_numbers = {int(n) for n in re.findall(r"\d+", source)}
+    # (whole numbers only: the 2 of "2.4 million" is not a day)
+    source_numbers = {int(n) for n in re.findall(r"(?<![\d.,])\d+(?![.,]\d)", source)}
     if {invented[0].day, invented[0].year} & source_numbers:
         return None
     start, end = invented[0].start, invented[0].end
