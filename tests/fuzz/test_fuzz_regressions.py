@@ -318,3 +318,12 @@ def test_a_month_before_a_clock_time_is_not_a_date() -> None:
     target = "June 12:30 "
     once, _ = repair_block(BlockPair("b1", "June 5, 2025 June 12:30 ", target), QaContext("en", "fr"))
     assert "12:30" in once
+
+
+def test_a_month_before_an_hour_with_pm_is_not_a_date() -> None:
+    """ "June 3 p.m." was repaired to « 3 juin p.m. », the time 3 p.m. lost."""
+    assert find_dates("June 3 p.m. ", "en") == []
+    assert [d.day for d in find_dates("June 3, 2025 at 3 p.m.", "en")] == [3]
+    pair = BlockPair("b1", "June 5, 2025 June 3 p.m. ", "June 3 p.m. ")
+    once, _ = repair_block(pair, QaContext("en", "fr"))
+    assert "3 p.m." in once or "15" in once

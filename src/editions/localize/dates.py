@@ -61,7 +61,7 @@ def same_date(a: DateMention, b: DateMention) -> bool:
     return a.day is None or b.day is None or a.day == b.day
 
 
-_DAY = r"(?P<d>[12]\d|3[01]|0?[1-9])(?!\d|:\d)"  # "June 12:30" holds a clock time, not the 12th
+_DAY = r"(?P<d>[12]\d|3[01]|0?[1-9])(?!\d|:\d|\s?[ap]\.?m\b)"  # "June 12:30", "June 3 p.m.": clock times
 _MONTH = r"(?P<m>1[0-2]|0?[1-9])(?!\d)"
 _YEAR = r"(?P<y>[12]\d{3})(?!\d)"
 _NUM_START = r"(?<![\w/.,:-])"
