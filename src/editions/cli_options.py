@@ -16,6 +16,15 @@ _Command = TypeVar("_Command", bound=Callable[..., None])
 
 def engine_flags(command: _Command) -> _Command:
     """The engine options shared by `translate`, `eval` and `serve`."""
+    return _engine_flags(command, many_base_urls=False)
+
+
+def batch_engine_flags(command: _Command) -> _Command:
+    """The same options for `batch`, where --base-url may be given once per server of a fleet."""
+    return _engine_flags(command, many_base_urls=True)
+
+
+def _engine_flags(command: _Command, *, many_base_urls: bool) -> _Command:
     options = [
         click.option(
             "--engine", default="llamacpp", show_default=True, help="llamacpp, openai or ctranslate2."
@@ -28,7 +37,12 @@ def engine_flags(command: _Command) -> _Command:
             "(editions models list).",
         ),
         click.option(
-            "--base-url", default=None, help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1."
+            "--base-url",
+            "base_urls" if many_base_urls else "base_url",
+            multiple=many_base_urls,
+            default=None,
+            help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1"
+            + ("; repeat it for several servers (one batch worker each)." if many_base_urls else "."),
         ),
         click.option(
             "--upstream-key",
