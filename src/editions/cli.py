@@ -8,6 +8,7 @@ import traceback
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -15,9 +16,9 @@ import click
 from editions import __version__
 from editions.cli_options import (
     CA_BUNDLE_HELP,
+    EngineFlags,
     batch_engine_flags,
     engine_flags,
-    flag_engine_options,
     quality_flag,
     url_policy,
 )
@@ -84,15 +85,8 @@ def translate(
     fmt: str,
     input_format: str | None,
     output_dir: Path | None,
-    engine: str,
-    model: str | None,
-    base_url: str | None,
-    api_key: str | None,
+    flags: EngineFlags,
     temperature: float,
-    threads: int | None,
-    prompt: str | None,
-    device: str | None,
-    compute_type: str | None,
     max_bytes: int | None,
     glossary_path: str | None,
     ca_bundle: str | None,
@@ -118,17 +112,7 @@ def translate(
 
     languages = parse_targets(targets)
     budget = _budget(mode, words)
-    options = flag_engine_options(
-        engine,
-        model=model,
-        base_url=base_url,
-        api_key=api_key,
-        temperature=temperature,
-        threads=threads,
-        prompt=prompt,
-        device=device,
-        compute_type=compute_type,
-    )
+    options = flags.options(temperature=temperature)
     limit = max_bytes or DEFAULT_MAX_BYTES
     if source == "-":
         article = read_article(
@@ -285,14 +269,7 @@ def batch_command(
     words: int | None,
     quiet: bool,
     quality: str,
-    engine: str,
-    model: str | None,
-    base_urls: tuple[str, ...],
-    api_key: str | None,
-    threads: int | None,
-    prompt: str | None,
-    device: str | None,
-    compute_type: str | None,
+    flags: EngineFlags,
 ) -> None:
     """Translate every article of INPUT (a .jsonl file of JSON articles, or a folder) on Ray.
 
@@ -308,17 +285,8 @@ def batch_command(
     budget = _budget(mode, words)
     if attempts < 1:
         raise UsageError("--attempts must be at least 1")
-    options = flag_engine_options(
-        engine,
-        model=model,
-        base_url=None,
-        api_key=api_key,
-        threads=threads,
-        prompt=prompt,
-        device=device,
-        compute_type=compute_type,
-    )
-    per_actor, cpus, gpus = actor_options(options, base_urls, workers, os.cpu_count() or 1)
+    options = replace(flags, base_urls=()).options()  # each actor gets its own server (actor_options)
+    per_actor, cpus, gpus = actor_options(options, flags.base_urls, workers, os.cpu_count() or 1)
     items = read_inputs(input_path, source_lang)
     config = BatchConfig(
         targets=languages,
@@ -477,14 +445,7 @@ def eval_command(
     out: Path | None,
     baseline: str | None,
     quality: str,
-    engine: str,
-    model: str | None,
-    base_url: str | None,
-    api_key: str | None,
-    threads: int | None,
-    prompt: str | None,
-    device: str | None,
-    compute_type: str | None,
+    flags: EngineFlags,
 ) -> None:
     """Translate a line-aligned test set and score it (chrF++, BLEU, facts), pipeline vs --baseline."""
     import shlex
@@ -511,25 +472,15 @@ def eval_command(
         ("--out", out),
         ("--baseline", baseline),
         ("--quality", quality if quality != "fast" else None),
-        ("--engine", engine),
-        ("--model", model),
-        ("--base-url", base_url),
-        ("--threads", threads),
-        ("--prompt", prompt),
+        ("--engine", flags.engine),
+        ("--model", flags.model),
+        ("--base-url", flags.base_url),
+        ("--threads", flags.threads),
+        ("--prompt", flags.prompt),
     ]:
         if value is not None:
             args += [flag, str(value)]
-    options = flag_engine_options(
-        engine,
-        model=model,
-        base_url=base_url,
-        api_key=api_key,
-        threads=threads,
-        prompt=prompt,
-        device=device,
-        compute_type=compute_type,
-    )
-    with create_engine(options) as translator:
+    with create_engine(flags.options()) as translator:
         report = evaluate(
             translator,
             test_set,

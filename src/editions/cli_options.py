@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -14,8 +16,42 @@ if TYPE_CHECKING:
 _Command = TypeVar("_Command", bound=Callable[..., None])
 
 
+@dataclass(frozen=True)
+class EngineFlags:
+    """What the engine flags said, handed to a command as one `flags` argument."""
+
+    engine: str
+    model: str | None = None
+    base_urls: tuple[str, ...] = ()
+    api_key: str | None = None
+    threads: int | None = None
+    prompt: str | None = None
+    device: str | None = None
+    compute_type: str | None = None
+
+    @property
+    def base_url(self) -> str | None:
+        return self.base_urls[0] if self.base_urls else None
+
+    def options(self, *, temperature: float | None = None) -> EngineOptions:
+        """The engine options (a flag not given is left to the engine)."""
+        from editions.engines import engine_options
+
+        return engine_options(
+            self.engine,
+            model=self.model,
+            base_url=self.base_url,
+            api_key=self.api_key,
+            temperature=temperature,
+            n_threads=self.threads,
+            prompt=self.prompt,
+            device=self.device,
+            compute_type=self.compute_type,
+        )
+
+
 def engine_flags(command: _Command) -> _Command:
-    """The engine options shared by `translate`, `eval` and `serve`."""
+    """The engine options shared by `translate`, `eval` and `serve`, given to the command as `flags`."""
     return _engine_flags(command, many_base_urls=False)
 
 
@@ -25,6 +61,23 @@ def batch_engine_flags(command: _Command) -> _Command:
 
 
 def _engine_flags(command: _Command, *, many_base_urls: bool) -> _Command:
+    url_key = "base_urls" if many_base_urls else "base_url"
+
+    @functools.wraps(command)
+    def with_flags(*args: Any, **kwargs: Any) -> None:
+        urls = kwargs.pop(url_key)
+        flags = EngineFlags(
+            engine=kwargs.pop("engine"),
+            model=kwargs.pop("model"),
+            base_urls=tuple(urls) if many_base_urls else ((urls,) if urls else ()),
+            api_key=kwargs.pop("api_key"),
+            threads=kwargs.pop("threads"),
+            prompt=kwargs.pop("prompt"),
+            device=kwargs.pop("device"),
+            compute_type=kwargs.pop("compute_type"),
+        )
+        command(*args, flags=flags, **kwargs)
+
     options = [
         click.option(
             "--engine", default="llamacpp", show_default=True, help="llamacpp, openai or ctranslate2."
@@ -38,7 +91,7 @@ def _engine_flags(command: _Command, *, many_base_urls: bool) -> _Command:
         ),
         click.option(
             "--base-url",
-            "base_urls" if many_base_urls else "base_url",
+            url_key,
             multiple=many_base_urls,
             default=None,
             help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1"
@@ -79,37 +132,10 @@ def _engine_flags(command: _Command, *, many_base_urls: bool) -> _Command:
             "prompt through /completions; self-hosted ChatML models such as the default Qwen).",
         ),
     ]
+    decorated: Callable[..., None] = with_flags
     for option in reversed(options):
-        command = option(command)
-    return command
-
-
-def flag_engine_options(
-    engine: str,
-    *,
-    model: str | None,
-    base_url: str | None,
-    api_key: str | None,
-    threads: int | None,
-    prompt: str | None,
-    device: str | None,
-    compute_type: str | None,
-    temperature: float | None = None,
-) -> EngineOptions:
-    """The engine options from `engine_flags`' values (a flag not given is left to the engine)."""
-    from editions.engines import engine_options
-
-    return engine_options(
-        engine,
-        model=model,
-        base_url=base_url,
-        api_key=api_key,
-        temperature=temperature,
-        n_threads=threads,
-        prompt=prompt,
-        device=device,
-        compute_type=compute_type,
-    )
+        decorated = option(decorated)
+    return decorated  # type: ignore[return-value]  # the same command, its engine flags as one argument
 
 
 # `--quality`, shared by `translate` and `eval`: the pipeline's QUALITY_CANDIDATES says what each costs.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from editions.cli_options import CA_BUNDLE_HELP, engine_flags, flag_engine_options, url_policy
+from editions.cli_options import CA_BUNDLE_HELP, EngineFlags, engine_flags, url_policy
 from editions.errors import UsageError
 
 _DB_HELP = "Database URL: sqlite:///… or postgresql+psycopg://… (default: EDITIONS_DATABASE_URL or SQLite)."
@@ -67,14 +67,7 @@ def serve(
     port: int,
     database_url: str | None,
     workers: int,
-    engine: str,
-    model: str | None,
-    base_url: str | None,
-    api_key: str | None,
-    threads: int | None,
-    prompt: str | None,
-    device: str | None,
-    compute_type: str | None,
+    flags: EngineFlags,
     glossary_path: str | None,
     require_keys: bool | None,
     rate_per_minute: int,
@@ -108,16 +101,7 @@ def serve(
         port=port,
         require_keys=require_keys,
         workers=workers,
-        engine=flag_engine_options(
-            engine,
-            model=model,
-            base_url=base_url,
-            api_key=api_key,
-            threads=threads,
-            prompt=prompt,
-            device=device,
-            compute_type=compute_type,
-        ),
+        engine=flags.options(),
         glossary_path=glossary_path,
         rate_per_minute=rate_per_minute,
         lease_s=lease_s,
