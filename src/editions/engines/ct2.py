@@ -92,6 +92,7 @@ class CTranslate2Engine(Engine):
         except (RuntimeError, ValueError, OSError) as err:
             raise ModelUnavailableError(f"cannot load {self.model.name}: {str(err).splitlines()[0]}") from err
         self.load_s = time.perf_counter() - started
+        self._sha256 = self.model.sha256  # read once: provenance is asked for every edition
         self._lock = threading.Lock()
         # source tokens of each CTranslate2 batch of the last call (tests read the token budget here)
         self.last_batches: list[list[int]] = []
@@ -120,7 +121,7 @@ class CTranslate2Engine(Engine):
         return Provenance(
             engine=self.name,
             model=self.model.name,
-            model_sha256=self.model.sha256,
+            model_sha256=self._sha256,
             prompt_version=PROMPT_VERSION,
             decoding={
                 "family": self.model.family,

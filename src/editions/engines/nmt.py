@@ -80,6 +80,7 @@ class NmtModel:
     target_spm: Path
     pair: tuple[str, str] | None = None  # per-pair models: (source, target)
     vocabulary: frozenset[str] = field(default=frozenset(), repr=False)
+    multi_target: bool = False  # a Marian model that takes a >>fra<< token (read once, at load)
 
     @property
     def sha256(self) -> str:
@@ -105,10 +106,6 @@ class NmtModel:
                     f"{self.name} ({self.family}) has no language code for {lang!r} "
                     f"(looked for {self.code(lang)!r})"
                 )
-
-    @property
-    def multi_target(self) -> bool:
-        return any(t.startswith(">>") and t.endswith("<<") for t in self.vocabulary)
 
     def _marian_code(self, lang: str) -> str | None:
         for token in (f">>{ISO3.get(lang, lang)}<<", f">>{lang}<<"):
@@ -282,7 +279,8 @@ def load_nmt_model(
                 f"{name}: the Argos package's metadata.json names no from_code/to_code"
             )
         pair = (str(metadata["from_code"]), str(metadata["to_code"]))
-    elif chosen == "marian" and not any(t.startswith(">>") and t.endswith("<<") for t in vocabulary):
+    multi_target = chosen == "marian" and any(t.startswith(">>") and t.endswith("<<") for t in vocabulary)
+    if chosen == "marian" and not multi_target:
         pair = _marian_pair(side, hint, name, directory)  # a multi-target model takes >>fra<< instead
     return NmtModel(
         name=name,
@@ -292,6 +290,7 @@ def load_nmt_model(
         target_spm=target_spm,
         pair=pair,
         vocabulary=frozenset(vocabulary),
+        multi_target=multi_target,
     )
 
 
