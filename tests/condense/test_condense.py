@@ -259,9 +259,9 @@ def test_a_cut_or_merged_quotation_is_told_by_its_length_or_its_borrowed_words()
     assert any("5 or more words in a row with another quotation" in m for m in merged), merged
 
 
-def test_a_kept_sentence_whose_translation_invents_a_fact_is_left_out(fake_engine: Any) -> None:
-    # our French, sentence by sentence; the engine gets the port's figure wrong (872,000 → 827,000)
-    fr = {
+def _fr_by_sentence() -> dict[str, str]:
+    """Our French for ARTICLE, by block and by the sentences a plan may keep alone."""
+    return {
         "Dockers strike at Gothenburg": CLEAN["fr"]["headline"],
         ARTICLE.blocks[0].text: CLEAN["fr"]["b1"],
         ARTICLE.blocks[1].text: CLEAN["fr"]["b2"],
@@ -269,9 +269,17 @@ def test_a_kept_sentence_whose_translation_invents_a_fact_is_left_out(fake_engin
             "« Nos concurrents automatisent plus vite que nous », a déclaré Henrik Dahlqvist, le directeur "
             "général."
         ),
-        ARTICLE.blocks[2].text: CLEAN["fr"]["b3"].replace("872 000", "827 000"),
+        "The port handled 872,000 units last year.": "Le port a traité 872 000 unités l'an dernier.",
+        ARTICLE.blocks[2].text: CLEAN["fr"]["b3"],
         ARTICLE.blocks[3].text: CLEAN["fr"]["b4"],
     }
+
+
+def test_a_kept_sentence_whose_translation_invents_a_fact_is_left_out(fake_engine: Any) -> None:
+    # our French, sentence by sentence; the engine gets the port's figure wrong (872,000 → 827,000)
+    fr = _fr_by_sentence()
+    del fr["The port handled 872,000 units last year."]  # never asked for alone here
+    fr[ARTICLE.blocks[2].text] = CLEAN["fr"]["b3"].replace("872 000", "827 000")
     engine = fake_engine(lambda request, _: fr[request.text])
     edition = translate_condensed(Pipeline(engine, retries=0, repair=False), ARTICLE, "fr", 80)
     assert edition.adaptation is not None
@@ -299,17 +307,7 @@ def test_a_lead_whose_translation_loses_its_fact_is_translated_again_as_the_best
     fake_engine: Any,
 ) -> None:
     # the greedy translation of the lead drops the strike's 1,400 dockers; a sampled one keeps them
-    fr = {
-        "Dockers strike at Gothenburg": CLEAN["fr"]["headline"],
-        ARTICLE.blocks[1].text: CLEAN["fr"]["b2"],
-        '"Our competitors are automating faster than we are," said Henrik Dahlqvist, the chief executive.': (
-            "« Nos concurrents automatisent plus vite que nous », a déclaré Henrik Dahlqvist, le directeur "
-            "général."
-        ),
-        "The port handled 872,000 units last year.": "Le port a traité 872 000 unités l'an dernier.",
-        ARTICLE.blocks[2].text: CLEAN["fr"]["b3"],
-        ARTICLE.blocks[3].text: CLEAN["fr"]["b4"],
-    }
+    fr = _fr_by_sentence()
     lead = ARTICLE.blocks[0].text
     lost = CLEAN["fr"]["b1"].replace("Quelque 1 400 dockers", "Des dockers")
     assert lost != CLEAN["fr"]["b1"]
@@ -337,20 +335,11 @@ def test_a_lead_still_in_trouble_is_translated_alone(fake_engine: Any) -> None:
     article = ARTICLE.model_copy(
         update={"blocks": [Block(id="b1", text=f"{lead} {companion}"), *ARTICLE.blocks[1:]]}
     )
-    fr = {
-        "Dockers strike at Gothenburg": CLEAN["fr"]["headline"],
+    fr = _fr_by_sentence() | {
         lead: CLEAN["fr"]["b1"],
         # the two together always come out without the strikers' number, whatever the sample
         f"{lead} {companion}": "Des dockers de Göteborg ont entamé lundi une grève de 72 heures. "
         "Le port est le plus grand de Scandinavie.",
-        ARTICLE.blocks[1].text: CLEAN["fr"]["b2"],
-        '"Our competitors are automating faster than we are," said Henrik Dahlqvist, the chief executive.': (
-            "« Nos concurrents automatisent plus vite que nous », a déclaré Henrik Dahlqvist, le directeur "
-            "général."
-        ),
-        "The port handled 872,000 units last year.": "Le port a traité 872 000 unités l'an dernier.",
-        ARTICLE.blocks[2].text: CLEAN["fr"]["b3"],
-        ARTICLE.blocks[3].text: CLEAN["fr"]["b4"],
     }
     engine = fake_engine(lambda request, _: fr[request.text])
     edition = translate_condensed(Pipeline(engine, retries=0, repair=False), article, "fr", 80)
