@@ -54,7 +54,7 @@ def test_a_cycle_is_a_breach_even_under_type_checking(tree: Path) -> None:
 
 
 def test_a_new_module_must_be_placed(tree: Path) -> None:
-    (tree / "batch.py").write_text('"""Ray batches."""\n')
+    (tree / "unplaced.py").write_text('"""A module no layer names."""\n')
     result = _run(tree)
     assert result.returncode == 1
-    assert "editions.batch: not in any layer of scripts/layers.py" in result.stderr
+    assert "editions.unplaced: not in any layer of scripts/layers.py" in result.stderr

@@ -326,7 +326,6 @@ def run_batch(
 
 
 def _init_ray(ray: Any, address: str | None) -> None:
-    os.environ.setdefault("RAY_AUTH_MODE", "disabled")  # a local, single-user Ray: no token to manage
     quiet: dict[str, Any] = {"log_to_driver": False, "logging_level": logging.ERROR}
     if address:
         ray.init(address=address, **quiet)

@@ -39,7 +39,7 @@ def test_provenance_names_model_hash_and_prompt(llama_engine: Any) -> None:
 
 
 def test_unknown_engine_and_missing_model_are_clear_errors(tmp_path: Any) -> None:
-    with pytest.raises(UnknownEngineError, match="known: llamacpp, openai"):
+    with pytest.raises(UnknownEngineError, match="known: ctranslate2, llamacpp, openai"):
         create_engine(EngineOptions(engine="deepl"))
     with pytest.raises(ModelUnavailableError, match="not found"):
         create_engine(EngineOptions(model=str(tmp_path / "nope.gguf")))
