@@ -39,6 +39,8 @@ from editions.errors import EditionsError, InputError, UsageError
 from editions.ingest import read_article
 from editions.ingest.read import read_article_text
 from editions.redact import redact
+from editions.store.batches import BatchOutcome, Recorded, record_batch
+from editions.store.db import Store
 from editions.store.queue import stored_article_id
 
 READER_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".text", ".html", ".htm", ".json"})
@@ -323,6 +325,25 @@ def run_batch(
     summary.wall_s = round(time.perf_counter() - started, 1)
     (config.out / "summary.json").write_text(json.dumps(summary.as_json(), indent=1) + "\n", encoding="utf-8")
     return summary
+
+
+def store_batch(store: Store, items: Sequence[BatchItem], config: BatchConfig, summary: Summary) -> Recorded:
+    """Record the batch in the service's store as one job (`store.batches`), for the review page: every
+    edition in OUT that this batch's signature wrote (this run's and earlier runs'), and the failures."""
+    failed: dict[str, Failure] = {f.label: f for f in summary.failures}
+    outcomes = []
+    for item in items:
+        failure = failed.get(item.label)
+        errors = dict.fromkeys(failure.languages, failure.error) if failure else {}
+        editions: dict[str, Edition] = {}
+        if item.article is not None:
+            for lang in config.targets:
+                path = edition_path(config.out, item.key, lang)
+                if lang not in errors and is_done(path, item.article, lang, summary.signature):
+                    editions[lang] = Edition.model_validate_json(path.read_text(encoding="utf-8"))
+        outcomes.append(BatchOutcome(item.label, item.article, editions, errors))
+    options: dict[str, Any] = {"mode": "condensed", "words": config.budget} if config.budget else {}
+    return record_batch(store, str(config.out.resolve()), config.targets, outcomes, options)
 
 
 def _init_ray(ray: Any, address: str | None) -> None:

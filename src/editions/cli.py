@@ -253,6 +253,10 @@ def model_info(spec: str | None) -> None:
 @click.option("--glossary", "glossary_path", default=None, help="Your glossary (CSV or TBX); overrides ours.")
 @click.option("--mode", type=click.Choice(["full", "condensed"]), default="full", show_default=True)
 @click.option("--words", type=int, default=None, help="The word budget of a condensed edition.")
+@click.option(
+    "--store", "into_store", is_flag=True, help="Also record the editions as a job in the service's store."
+)
+@click.option("--db", "database_url", default=None, help="The service's database (default: as `serve`).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @quality_flag
 @batch_engine_flags
@@ -267,6 +271,8 @@ def batch_command(
     glossary_path: str | None,
     mode: str,
     words: int | None,
+    into_store: bool,
+    database_url: str | None,
     quiet: bool,
     quality: str,
     flags: EngineFlags,
@@ -275,7 +281,8 @@ def batch_command(
 
     One JSON edition per article and language in --out, and summary.json. A rerun skips the editions
     already there with the same provenance signature; articles that fail are retried, then reported
-    (exit status 1).
+    (exit status 1). With --store, the batch is also a job in the service's store (one job per --out
+    folder; a rerun adds to it), so editors review its editions on the review page.
     """
     from editions.batch import BatchConfig, actor_options, read_inputs, run_batch, summary_table
     from editions.languages import parse_targets
@@ -288,6 +295,11 @@ def batch_command(
     options = replace(flags, base_urls=()).options()  # each actor gets its own server (actor_options)
     per_actor, cpus, gpus = actor_options(options, flags.base_urls, workers, os.cpu_count() or 1)
     items = read_inputs(input_path, source_lang)
+    store = None
+    if into_store:
+        from editions.store.db import Store
+
+        store = Store(database_url)  # opened first: a wrong --db fails before any translating
     config = BatchConfig(
         targets=languages,
         out=out,
@@ -303,6 +315,15 @@ def batch_command(
     with _batch_progress(quiet) as progress:
         summary = run_batch(items, config, progress)
     click.echo(summary_table(summary), err=True)
+    if store is not None:
+        from editions.batch import store_batch
+
+        recorded = store_batch(store, items, config, summary)
+        click.echo(
+            f"store: job {recorded.job_id}: {recorded.added} editions added, {recorded.revised} revised, "
+            f"{recorded.unchanged} already there, {recorded.failed} failed",
+            err=True,
+        )
     if summary.failures:
         raise SystemExit(1)
 

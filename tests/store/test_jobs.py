@@ -9,7 +9,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -39,13 +38,6 @@ from editions.store.schema import ArticleRow, EditionRow, FindingRow, JobRow, Ta
 from editions.store.views import JobView, LanguageProgress, SegmentCounts, TaskCounts, job_view, list_jobs
 
 PROVENANCE = Provenance(engine="handmade", model="none", prompt_version="test", package_version="0")
-
-
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    s = Store(db_url)
-    yield s
-    s.close()
 
 
 def article(n: int = 1) -> Article:

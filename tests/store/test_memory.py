@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -22,13 +21,6 @@ from editions.store.schema import MemoryRow
 
 SIG = "engine:llamacpp|model:m.gguf|sha:abc|prompt:p2|version:1"
 KEY = MemoryKey("en", "vi", "The council voted on Monday.", "ctx-0123456789ab", SIG)
-
-
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    s = Store(db_url)
-    yield s
-    s.close()
 
 
 @pytest.fixture

@@ -319,7 +319,7 @@ def claim_task(
                 task.status = TaskStatus.FAILED
                 task.error = f"gave up after {max_attempts} attempts (the worker stopped each time)"
                 task.finished_at = now
-                _settle_job(session, task.job_id)
+                settle_job(session, task.job_id)
                 continue
             job = session.get(JobRow, task.job_id)
             article_row = session.get(ArticleRow, task.article_id)
@@ -392,7 +392,7 @@ def complete_task(store: Store, task: ClaimedTask, owner: str, edition: Edition)
             session.add(_edition_row(edition_id, task, edition))
             session.flush()
             replace_findings(session, edition_id, all_findings(edition))
-            _settle_job(session, task.job_id)
+            settle_job(session, task.job_id)
     except (_LostLease, IntegrityError):
         return None
     return edition_id
@@ -437,7 +437,7 @@ def fail_task(store: Store, task: ClaimedTask, owner: str, error: EditionsError 
             .values(status=TaskStatus.FAILED, error=message, finished_at=utcnow(), lease_until=None),
         )
         if result == 1:
-            _settle_job(session, task.job_id)
+            settle_job(session, task.job_id)
 
 
 def retry_task(
@@ -463,11 +463,12 @@ def retry_task(
             update(TaskRow).where(*_held(task.id, owner)).values(error=message, lease_until=None, **values),
         )
         if result == 1 and not again:
-            _settle_job(session, task.job_id)
+            settle_job(session, task.job_id)
     return again
 
 
-def _settle_job(session: Session, job_id: str) -> None:
+def settle_job(session: Session, job_id: str) -> None:
+    """Mark the job done (or failed, when every task failed) once all its tasks have finished."""
     statuses = session.scalars(select(TaskRow.status).where(TaskRow.job_id == job_id)).all()
     job = session.get(JobRow, job_id)
     if job is None:
