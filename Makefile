@@ -10,7 +10,7 @@ EXAMPLE ?= examples/port-strike.md
 PORT    ?= 8000
 TO      ?= fr,vi
 
-.PHONY: install native check-lock lock model doctor demo serve screenshot test lint typecheck test-fast fuzz bench clean
+.PHONY: install native check-lock lock model doctor demo serve screenshot test lint typecheck test-fast fuzz bench bench-ct2 clean
 
 # 1. the lock must agree with pyproject.toml; 2. llama-cpp-python is compiled for the instructions this
 # machine executes (probed in child processes; ~8 min the first time on 2 cores), into our own wheel
@@ -90,5 +90,18 @@ bench: model
 	$(BIN)/python benchmarks/pipeline_overhead.py
 	$(BIN)/python benchmarks/tm_rerun.py
 
+# The ctranslate2 engine's tokens/s, side by side with transformers `generate` on an OPUS-MT-sized
+# model. torch and transformers go into their own .venv-bench (1.3 GB), never into .venv; their
+# versions are in benchmarks/requirements-bench.txt, the rest in the lock.
+BENCH_VENV := .venv-bench
+$(BENCH_VENV)/.installed: pyproject.toml $(LOCK) benchmarks/requirements-bench.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(PINNED) $(BENCH_VENV)/bin/python -m pip install --quiet -e '.[ctranslate2]' \
+	  -r benchmarks/requirements-bench.txt
+	touch $@
+
+bench-ct2: $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python benchmarks/ct2_throughput.py $(ARGS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(BENCH_VENV) .pytest_cache .mypy_cache .ruff_cache
