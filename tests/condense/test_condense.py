@@ -232,7 +232,8 @@ PLANTED = {
 @pytest.mark.parametrize(
     ("lang", "plant"),
     [(lang, p) for lang, plants in PLANTED.items() for p in plants],
-    ids=lambda v: str(v)[:40],
+    # the id leaves out the expected codes: a set's order (and so its str) differs between processes
+    ids=lambda v: str(v[:3] if isinstance(v, tuple) else v)[:40],
 )
 def test_planted_inventions_are_errors(lang: str, plant: tuple[str, str, str, set[str]]) -> None:
     block_id, before, after, expected = plant
