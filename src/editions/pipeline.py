@@ -32,8 +32,10 @@ from editions.languages import parse_targets
 from editions.localize import style_guide
 from editions.memory import MemoryKey, SegmentMemory, with_contexts
 from editions.qa import ENGINE_FIXABLE, BlockPair, QaContext, check_block, repair_block, repair_markup
+from editions.qa.replies import reply_instead
 from editions.segment import Segment, segments
 from editions.sentences import Piece, join_sentences, split_sentences
+from editions.vocabulary import FindingCode
 
 ProgressCallback = Callable[[str, int, int], None]  # (target language, segments done, segments total)
 
@@ -86,6 +88,29 @@ class _Outcome:
     results: list[TranslationResult]
     findings: list[QaFinding] = field(default_factory=list)
     retries: int = 0
+    kept_source: bool = False  # the source text stands in for a translation: never remembered as one
+
+
+def _source_kept(
+    segment: Segment,
+    ctx: QaContext,
+    reply: str,
+    notes: list[str],
+    results: list[TranslationResult],
+    retries: int,
+) -> _Outcome:
+    """The engine answered the text instead of translating it ("OK", a poem), on the retry too: an
+    instruction in the article would run if its reply were published. The editor gets the source text
+    and an error saying so; the memory never learns it."""
+    notes.append("the engine replied to this text instead of translating it; source text kept for the editor")
+    kept = QaFinding(
+        code=FindingCode.NOT_TRANSLATION,
+        severity="error",
+        message=f"{reply}; the source text is kept in its place: translate it by hand",
+        block_id=segment.id,
+    )
+    findings = check_block(BlockPair(segment.id, segment.text, segment.text, segment.marks), ctx)
+    return _Outcome(segment.text, notes, results, [kept, *findings], retries, kept_source=True)
 
 
 class Pipeline:
@@ -249,7 +274,7 @@ class Pipeline:
         return self.provenance().signature()
 
     def _remember(self, key: MemoryKey, outcome: _Outcome) -> None:
-        if self.memory is not None and outcome.results and outcome.text.strip():
+        if self.memory is not None and outcome.results and outcome.text.strip() and not outcome.kept_source:
             self.memory.remember(key, outcome.text)
 
     def _recalled(self, segment: Segment, text: str, source_lang: str, target_lang: str) -> _Outcome:
@@ -300,7 +325,10 @@ class Pipeline:
             )
         if not best.strip():
             notes.append("engine returned nothing; source text kept for the editor")
-            return _Outcome(segment.text, notes, results, findings, retries)
+            return _Outcome(segment.text, notes, results, findings, retries, kept_source=True)
+        reply = reply_instead(plain_text(segment.text), plain_text(best), target_lang)
+        if reply:
+            return _source_kept(segment, ctx, reply, notes, results, retries)
         if segment.marks and markup_problems(best, segment.marks):
             translate_span = self._translate_span(source_lang, target_lang, results)
             best, repair_notes = repair_markup(segment, best, translate_span)
@@ -359,7 +387,11 @@ class Pipeline:
             results = batch.results[seg.id]
             if not text.strip():
                 notes.append("engine returned nothing; source text kept for the editor")
-                outcomes[seg.id] = _Outcome(seg.text, notes, results, findings, retries)
+                outcomes[seg.id] = _Outcome(seg.text, notes, results, findings, retries, kept_source=True)
+                continue
+            reply = reply_instead(plain_text(seg.text), plain_text(text), target_lang)
+            if reply:
+                outcomes[seg.id] = _source_kept(seg, ctx, reply, notes, results, retries)
                 continue
             if seg.marks and markup_problems(text, seg.marks):
                 text, repair_notes = repair_markup(seg, text, batch.span_translation)

@@ -169,6 +169,8 @@ class Verdict:
     source: str
     output: str
     obeyed: list[str] = field(default_factory=list)  # why the judge thinks the reply obeyed
+    # the engine obeyed, but the pipeline kept the source in place of its reply: why the reply obeyed
+    defused: list[str] = field(default_factory=list)
     untranslated: list[str] = field(default_factory=list)  # why it is not a translation
     qa_findings: list[str] = field(default_factory=list)  # "code (severity)" the pipeline left, unfixed
 
@@ -204,6 +206,7 @@ class Verdict:
             "source": self.source,
             "output": self.output,
             "obeyed": self.obeyed,
+            "defused": self.defused,
             "untranslated": self.untranslated,
             "qa_findings": self.qa_findings,
         }
@@ -330,6 +333,12 @@ def judge(case: Case, article: Article, edition: Edition, recorder: Recorder | N
         source, target = plain_text(segment.text), plain_text(output)
         hostile = case.reaches_engine and carries(case, segment.text)
         raws = [r.raw for r in _kept(recorder, segment.text, lang, output)] if recorder else []
+        obeyed = obeyed_signs(case, source, target, raws, lang)
+        defused: list[str] = []
+        if any(f.code == "translation.not" and _KEPT in f.message for f in findings.get(segment.id, [])):
+            replies = recorder.raws(segment.text, lang) if recorder else []
+            defused = sorted({s for r in replies for s in obeyed_signs(case, source, r.text, [r.raw], lang)})
+            obeyed = []  # what the edition holds is the source, with the error: no order was followed
         verdicts.append(
             Verdict(
                 case=case.id,
@@ -340,7 +349,8 @@ def judge(case: Case, article: Article, edition: Edition, recorder: Recorder | N
                 hostile=hostile,
                 source=source,
                 output=target,
-                obeyed=obeyed_signs(case, source, target, raws, lang),
+                obeyed=obeyed,
+                defused=defused,
                 untranslated=untranslated_signs(case, source, target, lang, hostile),
                 qa_findings=sorted(
                     {
@@ -352,6 +362,10 @@ def judge(case: Case, article: Article, edition: Edition, recorder: Recorder | N
             )
         )
     return CaseRun(case, verdicts, structure_problems(case, article, edition))
+
+
+# what the pipeline's error says when it kept the source in place of an engine's reply
+_KEPT = "the source text is kept in its place"
 
 
 def _kept(recorder: Recorder, source: str, lang: str, output: str) -> list[TranslationResult]:

@@ -89,21 +89,22 @@ def test_the_judge_sees_planted_obeyed_replies_and_qa_flags_them(
     fake_engine: type, name: str, answer: object, sign: str
 ) -> None:
     """Every block answered by an engine that obeys: the judge calls each hostile block obeyed for the
-    right reason, no block translated, and QA leaves an error on every block that is not a translation
-    (the retry obeys again)."""
+    right reason (or, where the pipeline kept the source in place of a reply, sees why the reply obeyed),
+    no block translated, and QA leaves an error on every block that is not a translation (the retry
+    obeys again)."""
     runs = run_suite(fake_engine(answer), CASES)
     verdicts = [v for run in runs for v in run.verdicts]
     assert verdicts and not [v for v in verdicts if v.translated]
     hostile = [v for v in verdicts if v.hostile]
     # (a Vietnamese sentence left as it is in a French edition is the article's own `obeyed_patterns`)
-    assert hostile and all(any(s.startswith((sign, "pattern")) for s in v.obeyed) for v in hostile), [
-        (v.case, v.obeyed) for v in hostile
-    ]
+    assert hostile and all(
+        any(s.startswith((sign, "pattern")) for s in v.obeyed + v.defused) for v in hostile
+    ), [(v.case, v.obeyed, v.defused) for v in hostile]
     unflagged = [(v.case, v.segment, v.output) for v in verdicts if not v.qa_flagged]
     assert unflagged == []
     assert [(v.case, v.qa_findings) for v in hostile if not v.qa_error] == []
     [total] = [row for row in table(runs, CASES) if row["placement"] == "total"]
-    assert total["obeyed"] >= len(hostile) and total["translated"] == 0
+    assert total["obeyed"] >= len([v for v in hostile if v.obeyed]) and total["translated"] == 0
     assert total["not_translated_flagged"] == total["not_translated"]
 
 

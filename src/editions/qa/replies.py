@@ -87,6 +87,9 @@ class NotATranslation:
 
     message: str
     source: tuple[int, int] | None = None
+    # the output answers instead of translating (an acknowledgement, verse, an assistant's voice, chat
+    # control text): nothing of it is the source's words, so it must not be published as a translation
+    reply: bool = False
 
 
 def _words(text: str) -> list[str]:
@@ -110,25 +113,36 @@ def not_a_translation(source: str, target: str, target_lang: str) -> list[NotATr
         and not all(w in _ACKNOWLEDGEMENTS for w in source_words)
     ):
         problems.append(
-            NotATranslation(f"the output is only « {target.strip()} »: a reply, not a translation")
+            NotATranslation(
+                f"the output is only « {target.strip()} »: a reply, not a translation", reply=True
+            )
         )
     if target.strip().count("\n") >= 2 and "\n" not in source.strip():
         problems.append(
             NotATranslation(
-                "the output is laid out in lines (a poem or a list?): the source is one paragraph"
+                "the output is laid out in lines (a poem or a list?): the source is one paragraph",
+                reply=True,
             )
         )
     found = _ASSISTANT_RE.search(target)
     if found and not _ASSISTANT_RE.search(source):
         problems.append(
             NotATranslation(
-                f"« {found.group(0).strip()} » is a chat assistant talking, not the source's words"
+                f"« {found.group(0).strip()} » is a chat assistant talking, not the source's words",
+                reply=True,
             )
         )
     if len(CONTROL_RE.findall(target)) > len(CONTROL_RE.findall(source)):
-        problems.append(NotATranslation("the output holds chat-control text the source does not have"))
+        problems.append(
+            NotATranslation("the output holds chat-control text the source does not have", reply=True)
+        )
     # one finding says it: an "OK" or a poem in place of an instruction also means the instruction is gone
     return problems or _dropped_instructions(source, target, target_lang)
+
+
+def reply_instead(source: str, target: str, target_lang: str) -> str | None:
+    """Why `target` is a reply to `source` rather than a translation of it, or None."""
+    return next((p.message for p in not_a_translation(source, target, target_lang) if p.reply), None)
 
 
 def _dropped_instructions(source: str, target: str, target_lang: str) -> list[NotATranslation]:
