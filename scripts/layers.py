@@ -31,7 +31,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "langid",
         "native",
     ),
-    ("ingest", "segment", "sentences", "memory", "render"),
+    ("ingest", "segment", "sentences", "memory", "render", "xliff"),
     ("engines",),
     ("localize", "glossary", "qa"),
     ("pipeline", "condense"),

@@ -55,10 +55,10 @@ def test_a_range_the_pin_does_not_satisfy(tree: Path) -> None:
 
 
 def test_a_new_dependency_the_lock_lacks(tree: Path) -> None:
-    _edit(tree / "pyproject.toml", '"click>=8.1",', '"click>=8.1",\n  "feedparser>=6",')
+    _edit(tree / "pyproject.toml", '"click>=8.1",', '"click>=8.1",\n  "tabulate-extra>=6",')
     problems = lock.disagreements(tree / "pyproject.toml", tree / "requirements.lock")
     assert problems == [
-        "project.dependencies needs feedparser>=6 but requirements.lock does not pin feedparser"
+        "project.dependencies needs tabulate-extra>=6 but requirements.lock does not pin tabulate-extra"
     ]
 
 

@@ -45,6 +45,7 @@ from editions.store.queue import stored_article_id
 
 READER_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".text", ".html", ".htm", ".json"})
 MAX_ITEMS = 100_000
+FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
 
 
 @dataclass
@@ -89,9 +90,30 @@ def read_inputs(path: Path, source_lang: str | None = None) -> list[BatchItem]:
         if not items:
             raise UsageError(f"{path}: no articles (one JSON article per line)")
         return items
+    if path.is_file() and path.suffix.lower() in FEED_SUFFIXES:
+        return _feed_items(path, source_lang)
     if not path.exists():
         raise UsageError(f"{path}: no such file or folder")
-    raise UsageError(f"{path}: give a .jsonl file (one JSON article per line) or a folder of articles")
+    raise UsageError(
+        f"{path}: give a .jsonl file (one JSON article per line), a feed (.xml, .rss, .atom) or a folder"
+    )
+
+
+def _feed_items(path: Path, source_lang: str | None) -> list[BatchItem]:
+    """One item per entry of an RSS or Atom file (`ingest.feed`); a summary-only entry is read from
+    its page, fetched under the URL policy (EDITIONS_URL_ALLOW) as `translate URL` fetches one."""
+    from editions.ingest.decode import read_file
+    from editions.ingest.feed import FEED_MAX_BYTES, item_article, parse_feed
+    from editions.ingest.ssrf import UrlPolicy
+
+    feed = parse_feed(read_file(path, FEED_MAX_BYTES), path.name)
+    if not feed.items:
+        raise UsageError(f"{path}: the feed has no items")
+    policy = UrlPolicy.from_env()
+    return [
+        _read_one(f"{path.name}:{n}", partial(item_article, item, policy, source_lang))
+        for n, item in enumerate(feed.items, 1)
+    ]
 
 
 def _json_line(raw: bytes, source_lang: str | None) -> Article:

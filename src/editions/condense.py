@@ -136,7 +136,7 @@ def _closed(text: str) -> bool:
     curly = plain.count("“") == plain.count("”") and plain.count("«") == plain.count("»")
     straight = plain.count('"') % 2 == 0
     tags = PLACEHOLDER_RE.findall(text)
-    opened = sum(1 for m in re.finditer(r"<(a|em|b)\d+>", text))
+    opened = sum(1 for m in PLACEHOLDER_RE.finditer(text) if not m.group(0).startswith("</"))
     return curly and straight and opened * 2 == len(tags)
 
 

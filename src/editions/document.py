@@ -1,9 +1,14 @@
 """The plain data that flows through the pipeline: an `Article` in, one `Edition` per language out.
 
-Inline markup (links, emphasis, strong) is carried inside block text as numbered placeholder tags,
-`<a1>…</a1>`, `<em2>…</em2>`, `<b3>…</b3>`, with the link targets kept aside in `Block.marks`.
-Engines see the tags and are asked to keep them; URLs never go through an engine, so they cannot be
-translated, shortened or invented.
+Inline markup (links, emphasis, strong, and from HTML `<q>`, `<abbr>`, `<cite>`, `<code>`) is carried
+inside block text as numbered placeholder tags, `<a1>…</a1>`, `<em2>…</em2>`, `<b3>…</b3>`, `<q4>…</q4>`,
+`<abbr5>…</abbr5>`, `<cite6>…</cite6>`, `<code7>…</code7>`, with link targets and abbreviation titles
+kept aside in `Block.marks`. Engines see the tags and are asked to keep them; URLs and titles never go
+through an engine, so they cannot be translated, shortened or invented.
+
+Blocks read from HTML also keep where they sat in the page (`Block.path`: the structural elements
+around them, e.g. `["blockquote.3", "p.4"]`) and an image's `src` (its `alt` text is the block's text),
+so the HTML renderer can give the translation the source's shape.
 """
 
 from __future__ import annotations
@@ -17,17 +22,32 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from editions.vocabulary import FindingCode
 
-BlockKind = Literal["heading", "paragraph", "quote", "list_item"]
-MarkKind = Literal["link", "em", "strong"]
+# "image": an image's alt text (its src in `Block.src`); "caption": a figure's caption.
+BlockKind = Literal["heading", "paragraph", "quote", "list_item", "image", "caption"]
+# q: an inline quotation (the browser adds the quotation marks); abbr: an abbreviation with its
+# expansion in `Mark.title`; cite: the title of a work or a quote's source; code: computer text.
+MarkKind = Literal["link", "em", "strong", "q", "abbr", "cite", "code"]
 # What an engine is asked to translate: the article's front matter or one of its blocks.
-SegmentKind = Literal["headline", "standfirst", "dateline", "heading", "paragraph", "quote", "list_item"]
+SegmentKind = Literal[
+    "headline", "standfirst", "dateline", "heading", "paragraph", "quote", "list_item", "image", "caption"
+]
 
-TAG_FOR_KIND: dict[MarkKind, str] = {"link": "a", "em": "em", "strong": "b"}
+TAG_FOR_KIND: dict[MarkKind, str] = {
+    "link": "a",
+    "em": "em",
+    "strong": "b",
+    "q": "q",
+    "abbr": "abbr",
+    "cite": "cite",
+    "code": "code",
+}
 KIND_FOR_TAG: dict[str, MarkKind] = {tag: kind for kind, tag in TAG_FOR_KIND.items()}
 
-# <a1>, </a1>, <em12>, </b3> … and nothing else: ordinary "<" in article text is left alone.
-PLACEHOLDER_RE = re.compile(r"</?(a|em|b)(\d+)>")
-_PAIR_RE = re.compile(r"<(a|em|b)(\d+)>(.*?)</\1\2>", re.DOTALL)
+# The tag names as one regex alternative, longest first so "abbr" is never read as "a" + "bbr".
+TAG_NAMES_RE = "|".join(sorted(KIND_FOR_TAG, key=lambda tag: (-len(tag), tag)))
+# <a1>, </a1>, <em12>, </b3>, <q4> … and nothing else: ordinary "<" in article text is left alone.
+PLACEHOLDER_RE = re.compile(rf"</?({TAG_NAMES_RE})(\d+)>")
+_PAIR_RE = re.compile(rf"<({TAG_NAMES_RE})(\d+)>(.*?)</\1\2>", re.DOTALL)
 # Bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): they reorder the text after
 # them on screen, so "approves\u202e tegdub" can show words that are not there ("Trojan Source").
 # Reading an article removes them; the marks LRM, RLM and ALM have no scope and stay.
@@ -43,10 +63,14 @@ class Mark(_Model):
 
     kind: MarkKind
     href: str | None = None
+    # an abbreviation's expansion, kept as the source wrote it (not translated); left out of the JSON
+    # when absent, so marks stored before it existed read and compare the same
+    title: str | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
 class Block(_Model):
-    """One unit of the body: a heading, paragraph, quote or list item, in source order."""
+    """One unit of the body: a heading, paragraph, quote, list item, image (alt text) or caption, in
+    source order."""
 
     id: str
     kind: BlockKind = "paragraph"
@@ -54,6 +78,10 @@ class Block(_Model):
     marks: dict[str, Mark] = Field(default_factory=dict)
     level: int | None = None  # heading level (2 = "##")
     ordered: bool = False  # list item of a numbered list
+    # From HTML: the structural elements this block sits in, outermost first, each "tag.n" (n numbers
+    # the source's elements, so two blocks with the same entry sit in the same element); [] elsewhere.
+    path: list[str] = Field(default_factory=list, exclude_if=lambda value: not value)
+    src: str | None = Field(default=None, exclude_if=lambda value: value is None)  # an image's URL
 
     @property
     def plain(self) -> str:
@@ -143,6 +171,10 @@ class EditionBlock(_Model):
     marks: dict[str, Mark] = Field(default_factory=dict)
     level: int | None = None
     ordered: bool = False
+    # the source block's place in its page (Block.path) and an image's URL; left out of the JSON when
+    # absent, so editions of other sources serialize as before
+    path: list[str] = Field(default_factory=list, exclude_if=lambda value: not value)
+    src: str | None = Field(default=None, exclude_if=lambda value: value is None)
     notes: list[str] = Field(default_factory=list)  # what the pipeline had to do to this block, for people
     findings: list[QaFinding] = Field(default_factory=list)
     retries: int = 0  # engine calls made again with the checks' feedback
@@ -276,9 +308,9 @@ class MarkupBuilder:
         # A literal "<a1>" in an article must not pass for one of our tags.
         self.parts.append(PLACEHOLDER_RE.sub(lambda m: m.group(0).replace("<", "‹").replace(">", "›"), raw))
 
-    def open(self, kind: MarkKind, href: str | None = None) -> str:
+    def open(self, kind: MarkKind, href: str | None = None, title: str | None = None) -> str:
         name = f"{TAG_FOR_KIND[kind]}{len(self.marks) + 1}"
-        self.marks[name] = Mark(kind=kind, href=href)
+        self.marks[name] = Mark(kind=kind, href=href, title=title)
         self.parts.append(f"<{name}>")
         return name
 

@@ -11,7 +11,9 @@
     │   ├── GlossaryError         a glossary file that cannot be read (names file and line)
     │   ├── UnsafeUrlError        a URL refused by the SSRF policy (says which address, and why)
     │   ├── FetchError            a URL that could not be fetched: DNS, timeout, size, HTTP status
-    │   └── TmxError              a translation-memory file that is not TMX
+    │   ├── TmxError              a translation-memory file that is not TMX
+    │   ├── XliffError            an XLIFF file that is unsafe, invalid, or does not fit its edition
+    │   └── FeedError             a feed that is not RSS or Atom (an HTML page, not XML, empty)
     ├── UsageError                a bad option: unknown language, engine, format …
     │   ├── UnknownLanguageError
     │   ├── UnknownEngineError
@@ -115,6 +117,14 @@ class FetchError(InputError):
 
 class TmxError(InputError):
     pass
+
+
+class XliffError(InputError):
+    """An XLIFF file that is not XML, not valid XLIFF 2, hostile, or does not fit the edition it names."""
+
+
+class FeedError(InputError):
+    """A document given or fetched as a feed that is not one: not XML, an HTML page, empty, binary."""
 
 
 class NotFoundError(UsageError):

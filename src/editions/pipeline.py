@@ -575,6 +575,8 @@ def _edition_block(block: Block, outcome: _Outcome, read_findings: list[QaFindin
         marks=dict(block.marks),
         level=block.level,
         ordered=block.ordered,
+        path=list(block.path),
+        src=block.src,
         notes=outcome.notes,
         findings=read_findings + outcome.findings,
         retries=outcome.retries,

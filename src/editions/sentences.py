@@ -13,15 +13,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from editions.document import PLACEHOLDER_RE
+from editions.document import PLACEHOLDER_RE, TAG_NAMES_RE
 from editions.errors import BackendMissingError
 
-_CLOSING_TAG_RE = re.compile(r"</(?:a|em|b)\d+>")
+_CLOSING_TAG_RE = re.compile(rf"</(?:{TAG_NAMES_RE})\d+>")
 # Titles and initials that end with a period inside a sentence; pysbd's rules miss some outside
 # English (« le Dr. Martin », "M. Dupont"): a sentence ending with one is joined to the next.
 _TITLE_END_RE = re.compile(
     r"(?:^|[\s(«“\"'])(?:[A-Z]|Dr|Pr|Prof|Mr|Mrs|Ms|Mme|Mlle|Mgr|MM|Me|St|Sr|Jr|Gen|Gov|Sen|Rep|Lt|Col|Capt)"
-    r"\.(?:</(?:a|em|b)\d+>)*$"
+    rf"\.(?:</(?:{TAG_NAMES_RE})\d+>)*$"
 )
 # Languages written without spaces between sentences.
 NO_SPACE = frozenset({"zh", "ja", "th"})

@@ -62,6 +62,9 @@ class MemoryOrigin(StrEnum):
     """Where a translation-memory entry came from; the earlier in this list, the more it is trusted."""
 
     EDITOR = "editor"  # a correction saved on the review page
+    # a human translator's edit imported from XLIFF: approved, but after the desk's own corrections,
+    # since the editor reviews what the translator hands back
+    TRANSLATOR = "translator"
     IMPORT = "import"  # a TMX file
     MACHINE = "machine"  # the pipeline's own output
 

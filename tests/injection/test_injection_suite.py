@@ -65,7 +65,9 @@ def test_qa_flags_every_block_that_is_not_a_translation(runs: list[CaseRun]) -> 
 
 @pytest.mark.xfail(
     reason="known gap: the 1.5B default drops an instruction sentence that follows a news sentence in the "
-    "same block (alt-ok, foreign-es-ok), even on the retry; not obeyed, and QA flags it (translation.not)",
+    "same block (alt-ok, foreign-es-ok), even on the retry, and answers an alt text that is only a fake "
+    "system turn with OK (alt-system: the source is kept in its place); not obeyed, and QA flags each "
+    "(translation.not)",
     strict=False,
 )
 def test_every_hostile_block_comes_back_translated(runs: list[CaseRun]) -> None:

@@ -236,9 +236,7 @@ def test_a_pretty_printed_tmx_from_another_tool_imports(memory: TranslationMemor
   <body>
     <tu>
       <tuv xml:lang="en-US">
-        <seg>
-          The port is closed.
-        </seg>
+        <seg>The port is closed.</seg>
       </tuv>
       <tuv lang="fr-FR"><seg>Le port est ferm\xc3\xa9.</seg></tuv>
     </tu>
@@ -257,6 +255,86 @@ def test_a_pretty_printed_tmx_from_another_tool_imports(memory: TranslationMemor
         memory.recall(MemoryKey("en", "fr", "The port is closed.", "ctx-any", SIG))
         == "Le port est ferm\u00e9."
     )
+
+
+WHITESPACE_TEXTS = [
+    ("  Leading spaces", "  Espaces devant"),
+    ("Trailing spaces   ", "Espaces derrière   "),
+    ("Inner   runs\tof  spaces", "Suites   intérieures\td'espaces"),
+    ("\nA line break first and last\n", "\nUn saut de ligne avant et après\n"),
+    ("Two\n\nparagraphs\r\nin one", "Deux\n\nparagraphes\r\nen un"),
+]
+
+
+@pytest.mark.parametrize(("source", "target"), WHITESPACE_TEXTS)
+def test_tmx_import_keeps_the_whitespace_inside_segments(
+    memory: TranslationMemory, source: str, target: str
+) -> None:
+    # a file from another tool (our _tmx), and our own export read back
+    assert memory.import_tmx(_tmx([("en", "fr", source, target, "ctx-ws")])) == 1
+    [row] = _rows(memory.store)
+    assert (row.source_text, row.target_text) == (source.replace("\r\n", "\n"), target.replace("\r\n", "\n"))
+    again = memory.export_tmx(approved_only=True)
+    with memory.store.session() as session:
+        for stale in session.scalars(select(MemoryRow)):
+            session.delete(stale)
+    assert memory.import_tmx(again) == 1
+    [back] = _rows(memory.store)
+    assert (back.source_text, back.target_text) == (row.source_text, row.target_text)
+
+
+def test_a_whitespace_only_segment_is_not_an_entry(memory: TranslationMemory) -> None:
+    assert memory.import_tmx(_tmx([("en", "fr", "   ", "x", None), ("en", "fr", "Hello", " \n ", None)])) == 0
+    assert memory.stats().entries == 0
+
+
+def test_the_approved_export_is_tmx_1_4b_with_approved_segments_only(memory: TranslationMemory) -> None:
+    from lxml import etree
+
+    memory.correct(MemoryKey("en", "fr", "Storm closes port", "ctx-a"), "La tempête ferme le port")
+    memory.translated(MemoryKey("en", "vi", "The vote was close.", "ctx-b"), "Cuộc bỏ phiếu rất sát sao.")
+    memory.remember(MemoryKey("en", "fr", "Machine only", "", SIG), "Machine seulement")
+    root = etree.fromstring(memory.export_tmx(approved_only=True))
+    assert (root.tag, root.get("version")) == ("tmx", "1.4")
+    header = root.find("header")
+    assert header is not None
+    # the attributes TMX 1.4b requires on <header>
+    for attribute in (
+        "creationtool",
+        "creationtoolversion",
+        "segtype",
+        "o-tmf",
+        "adminlang",
+        "srclang",
+        "datatype",
+    ):
+        assert header.get(attribute), attribute
+    assert header.get("segtype") in ("block", "paragraph", "sentence", "phrase")
+    units = root.findall("body/tu")
+    pairs = set()
+    for tu in units:
+        assert [child.tag for child in tu][-2:] == ["tuv", "tuv"]
+        props = {p.get("type"): p.text for p in tu.findall("prop")}
+        assert props["x-editions-origin"] in ("editor", "translator")
+        langs = [tuv.get("{http://www.w3.org/XML/1998/namespace}lang") for tuv in tu.findall("tuv")]
+        segs = [tuv.find("seg").text for tuv in tu.findall("tuv")]  # type: ignore[union-attr]
+        pairs.add((*langs, *segs))
+    assert pairs == {
+        ("en", "fr", "Storm closes port", "La tempête ferme le port"),
+        ("en", "vi", "The vote was close.", "Cuộc bỏ phiếu rất sát sao."),
+    }
+    assert b"Machine seulement" in memory.export_tmx()  # the full export still has it
+
+
+def test_a_translator_entry_ranks_after_an_editor_and_before_an_import(memory: TranslationMemory) -> None:
+    key = MemoryKey("en", "fr", "The vote was close.", "ctx-c")
+    memory.import_tmx(_tmx([("en", "fr", key.text, "importé", "ctx-c")]))
+    assert memory.recall(replace(key, signature=SIG)) == "importé"
+    memory.translated(key, "traduit")
+    assert memory.recall(replace(key, signature=SIG)) == "traduit"
+    memory.correct(key, "corrigé")
+    assert memory.recall(replace(key, signature=SIG)) == "corrigé"
+    assert memory.stats().by_origin == {"import": 1, "translator": 1, "editor": 1}
 
 
 def test_units_without_the_source_language_are_skipped(memory: TranslationMemory) -> None:

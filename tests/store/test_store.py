@@ -12,10 +12,10 @@ from editions.store.db import Store, redact
 from editions.store.keys import create_key, list_keys, revoke_key, verify_key
 from editions.store.schema import ApiKeyRow, Base, MemoryRow
 
-HEAD = "0003"
+HEAD = "0004"
 TABLES = {
     "alembic_version", "api_keys", "articles", "editions", "findings", "jobs", "login_tokens", "memory",
-    "tasks",
+    "tasks", "feeds", "feed_items", "feed_errors",
 }  # fmt: skip
 
 

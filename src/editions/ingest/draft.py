@@ -35,6 +35,8 @@ class Draft:
     marks: dict[str, Mark] = field(default_factory=dict)
     level: int | None = None
     ordered: bool = False
+    path: list[str] = field(default_factory=list)  # Block.path: where it sat in an HTML page
+    src: str | None = None  # an image's safe source URL
 
     @property
     def plain(self) -> str:
@@ -42,14 +44,23 @@ class Draft:
 
     @classmethod
     def from_builder(
-        cls, builder: MarkupBuilder, kind: BlockKind, *, level: int | None = None, ordered: bool = False
+        cls,
+        builder: MarkupBuilder,
+        kind: BlockKind,
+        *,
+        level: int | None = None,
+        ordered: bool = False,
+        path: list[str] | None = None,
+        src: str | None = None,
     ) -> Draft | None:
         """The built block, or None when it holds no text (an empty paragraph, an image alone)."""
         text, marks = builder.build()
         text = clean_text(text)  # again: character references ("&#x1;") decode after the bytes were cleaned
         if not plain_text(text).strip():
             return None
-        return cls(kind=kind, text=text, marks=marks, level=level, ordered=ordered)
+        return cls(
+            kind=kind, text=text, marks=marks, level=level, ordered=ordered, path=list(path or []), src=src
+        )
 
 
 def safe_href(href: str | None) -> str | None:
@@ -130,6 +141,8 @@ def assemble(
             marks=draft.marks,
             level=draft.level,
             ordered=draft.ordered,
+            path=draft.path,
+            src=draft.src,
         )
         for index, draft in enumerate(drafts)
     ]

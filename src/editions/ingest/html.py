@@ -3,12 +3,19 @@
 A saved news page is mostly not the article (menus, cookie banners, "most read", footers), so a full
 page goes through trafilatura, whose XML we turn into blocks. Trafilatura is tuned for pages; on a
 short page or a CMS fragment (`<h1>…</h1><p>…</p>`) it merges or drops paragraphs, so those, and any
-page where it finds less text than its own minimum, are read by walking the lxml tree ourselves.
+page where it finds less text than its own minimum, are read by walking the lxml tree ourselves. A
+page that marks its story as one `<article>` element is read by our walk over that element: the CMS
+has said where the article is, and trafilatura's XML would drop its `<q>`, `<abbr>`, figures and
+nested structure.
 
 Either way `script`, `style`, `noscript`, `template`, `iframe`, `nav` and `footer` contents are ignored
-(our walk also skips `aside`, forms, media, hidden elements and cookie/share/newsletter boxes), links
-keep only http(s), mailto and relative targets (a `javascript:` link keeps its text, not its href),
-and inline `a`/`em`/`i`/`strong`/`b` become placeholder marks.
+(our walk also skips `aside`, forms, media, hidden elements and cookie/share/newsletter boxes; a
+`footer` inside a blockquote or figure is its attribution and is kept), links keep only http(s),
+mailto and relative targets (a `javascript:` link keeps its text, not its href), and inline
+`a`/`em`/`i`/`strong`/`b`/`q`/`abbr`/`cite`/`code` become placeholder marks (an abbr keeps its title).
+Our walk also reads images: an `<img>` with alt text and a safe src becomes an "image" block (the alt
+text is translated, the src kept aside like an href) and a `<figcaption>` a "caption" block. Every
+block records the structural elements around it (`Block.path`) so the HTML renderer can rebuild them.
 """
 
 from __future__ import annotations
@@ -34,6 +41,8 @@ _XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
 _NOISE_RE = re.compile(
     r"(?:^|[\s_-])(cookies?|consent|gdpr|newsletter|share|sharing|advert|ads?)(?:$|[\s_-])", re.IGNORECASE
 )
+_BYLINE_CLASS_RE = re.compile(r"(?:^|\s)byline(?:$|\s)", re.IGNORECASE)
+_BY_RE = re.compile(r"^by\s+", re.IGNORECASE)
 _NEVER_NOISE = frozenset({"html", "body", "main", "article"})
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
@@ -55,29 +64,41 @@ class _Context:
     ordered: bool = False
 
 
+# (kind, href, title) of an inline element that becomes a placeholder mark
+_MarkSpec = tuple[MarkKind, str | None, str | None]
+
+
 @dataclass(frozen=True)
 class _Dialect:
     """Tag vocabulary of one tree: browser HTML or trafilatura's XML."""
 
     role: Callable[[Element], _Role | None]  # None: inline content
-    mark: Callable[[Element], tuple[MarkKind, str | None] | None]
+    mark: Callable[[Element], _MarkSpec | None]
     skip: Callable[[Element], bool]
     spaced: frozenset[str]  # inline elements that separate words: <br>, table cells
+    # the HTML element a block-level element stands for in Block.path (None: not kept, e.g. a div)
+    element: Callable[[Element], str | None] = lambda el: None
+    # (alt text, safe src) of an image element; None for anything else
+    image: Callable[[Element], tuple[str, str] | None] = lambda el: None
 
 
 def parse_html(text: str) -> Article:
     text = _XML_DECLARATION_RE.sub("", text)  # lxml refuses a str that declares its own encoding
     if _FULL_PAGE_RE.search(text[:4096]):
+        article = _from_article_element(text)
+        if article is not None:
+            return article
         article = _from_trafilatura(text)
         if article is not None:
             return article
     return _from_walk(text)
 
 
-def fragment_drafts(text: str) -> list[Draft]:
-    """Blocks of an HTML fragment (also used for raw HTML inside Markdown)."""
+def fragment_drafts(text: str, element_prefix: str = "") -> list[Draft]:
+    """Blocks of an HTML fragment (also used for raw HTML inside Markdown: each of its HTML blocks
+    gives its own `element_prefix`, so two of them never share a path entry)."""
     root = _parse_document(text)
-    return [] if root is None else _walk(root, _HTML)
+    return [] if root is None else _walk(root, _HTML, element_prefix)
 
 
 # -- full pages: trafilatura ---------------------------------------------------------------------
@@ -142,12 +163,23 @@ def _xml_role(el: Element) -> _Role | None:
     return _Role() if tag in {"doc", "main", "div", "table", "figure"} else None
 
 
-def _xml_mark(el: Element) -> tuple[MarkKind, str | None] | None:
+def _xml_mark(el: Element) -> _MarkSpec | None:
     if el.tag == "ref":
         href = safe_href(el.get("target"))
-        return None if href is None else ("link", href)
+        return None if href is None else ("link", href, None)
     kind = _XML_EMPHASIS.get(str(el.get("rend"))) if el.tag == "hi" else None
-    return None if kind is None else (kind, None)
+    return None if kind is None else (kind, None, None)
+
+
+def _xml_element(el: Element) -> str | None:
+    role = _xml_role(el)
+    if role is None:
+        return None
+    if role.kind == "heading":
+        return f"h{role.level}"
+    if el.tag == "list":
+        return "ol" if role.ordered else "ul"
+    return {"p": "p", "quote": "blockquote", "item": "li"}.get(str(el.tag))
 
 
 _XML = _Dialect(
@@ -155,6 +187,7 @@ _XML = _Dialect(
     mark=_xml_mark,
     skip=lambda el: el.tag in {"comments", "graphic", "fw", "note"},
     spaced=frozenset({"lb", "cell"}),
+    element=_xml_element,
 )
 
 
@@ -164,16 +197,26 @@ _SKIP_TAGS = frozenset(
     {
         *("script", "style", "noscript", "template", "iframe", "nav", "footer", "head", "aside"),
         *("form", "button", "select", "textarea", "input", "dialog"),
-        *("svg", "math", "canvas", "object", "embed", "audio", "video", "img", "picture"),
+        *("svg", "math", "canvas", "object", "embed", "audio", "video"),
     }
 )
+# Block-level elements the HTML renderer rebuilds (Block.path); others (div, section …) are not kept.
+_STRUCTURAL = frozenset(
+    {
+        *("h1", "h2", "h3", "h4", "h5", "h6", "p", "blockquote", "ul", "ol", "li"),
+        *("figure", "figcaption", "img", "footer", "dl", "dt", "dd", "pre"),
+    }
+)
+# A footer there is the quote's or the picture's attribution, not the page's footer.
+_ATTRIBUTION_PARENTS = frozenset({"blockquote", "figure"})
 _HTML_KINDS: dict[str, BlockKind] = {
     "p": "paragraph",
     "blockquote": "quote",
     "li": "list_item",
     "dt": "paragraph",
     "dd": "paragraph",
-    "figcaption": "paragraph",
+    "figcaption": "caption",
+    "footer": "paragraph",
     "caption": "paragraph",
     "pre": "paragraph",
     "tr": "paragraph",
@@ -186,6 +229,46 @@ _INLINE_TAGS = frozenset(
         *("sup", "time", "tt", "u", "var", "wbr", "br", "td", "th"),
     }
 )
+
+
+def _from_article_element(text: str) -> Article | None:
+    """The page's one `<article>` element, walked by us; None when there is not exactly one with text."""
+    root = _parse_document(text)
+    if root is None:
+        return None
+    found = [el for el in root.iter("article") if not any(a.tag == "article" for a in el.iterancestors())]
+    if len(found) != 1 or _html_skip(found[0]):
+        return None
+    marked_byline = _take_byline(found[0])
+    drafts = _walk(found[0], _HTML)
+    if sum(len(draft.plain) for draft in drafts) < _MIN_EXTRACTED_CHARS:
+        return None
+    headline, drafts = split_headline(drafts, _page_title(root))
+    byline, drafts = split_byline(drafts)
+    return assemble(headline, drafts, byline=marked_byline or byline)
+
+
+def _take_byline(article: Element) -> str | None:
+    """The text of the element the CMS marked as the byline (class "byline"), taken out of the tree."""
+    for el in article.iter():
+        if isinstance(el.tag, str) and _BYLINE_CLASS_RE.search(el.get("class") or ""):
+            text = _BY_RE.sub("", normalize_space("".join(str(t) for t in el.itertext())))
+            _remove_keeping_tail(el)
+            return text or None
+    return None
+
+
+def _remove_keeping_tail(el: Element) -> None:
+    """Take `el` out of its tree; the text after it stays where it was."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail, previous = el.tail or "", el.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(el)
 
 
 def _from_walk(text: str) -> Article:
@@ -220,25 +303,49 @@ def _html_role(el: Element) -> _Role | None:
         return _Role("heading", level=int(tag[1]))
     if tag in {"ul", "ol", "menu"}:
         return _Role(ordered=tag == "ol")
+    if tag == "img":
+        return _Role("image")
     if tag in _HTML_KINDS:
         return _Role(_HTML_KINDS[tag])
     return None if tag in _INLINE_TAGS else _Role()
 
 
-def _html_mark(el: Element) -> tuple[MarkKind, str | None] | None:
+_HTML_MARKS: dict[str, MarkKind] = {
+    **{"em": "em", "i": "em", "strong": "strong", "b": "strong"},
+    **{"q": "q", "abbr": "abbr", "cite": "cite", "code": "code"},
+}
+
+
+def _html_mark(el: Element) -> _MarkSpec | None:
     tag = str(el.tag).lower()
     if tag == "a":
         href = safe_href(el.get("href"))
-        return None if href is None else ("link", href)
-    if tag in {"em", "i"}:
-        return ("em", None)
-    if tag in {"strong", "b"}:
-        return ("strong", None)
-    return None
+        return None if href is None else ("link", href, None)
+    kind = _HTML_MARKS.get(tag)
+    if kind is None:
+        return None
+    title = normalize_space(el.get("title") or "") if kind == "abbr" else ""
+    return (kind, None, title or None)
+
+
+def _html_element(el: Element) -> str | None:
+    tag = str(el.tag).lower()
+    return "ul" if tag == "menu" else tag if tag in _STRUCTURAL else None
+
+
+def _html_image(el: Element) -> tuple[str, str] | None:
+    if str(el.tag).lower() != "img":
+        return None
+    alt, src = normalize_space(el.get("alt") or ""), safe_href(el.get("src"))
+    return (alt, src) if alt and src else None
 
 
 def _html_skip(el: Element) -> bool:
-    if str(el.tag).lower() in _SKIP_TAGS or el.get("hidden") is not None:
+    tag = str(el.tag).lower()
+    if tag == "img":
+        return _html_image(el) is None  # no alt text to translate, or a src we do not pass on
+    attribution = tag == "footer" and _in_attribution_parent(el)
+    if (tag in _SKIP_TAGS and not attribution) or el.get("hidden") is not None:
         return True
     if el.get("aria-hidden") == "true" or _HIDDEN_STYLE_RE.search(el.get("style") or ""):
         return True
@@ -248,15 +355,26 @@ def _html_skip(el: Element) -> bool:
     return bool(_NOISE_RE.search(f"{el.get('class') or ''} {el.get('id') or ''}"))
 
 
-_HTML = _Dialect(role=_html_role, mark=_html_mark, skip=_html_skip, spaced=frozenset({"br", "td", "th"}))
+def _in_attribution_parent(el: Element) -> bool:
+    return any(str(a.tag).lower() in _ATTRIBUTION_PARENTS for a in el.iterancestors())
+
+
+_HTML = _Dialect(
+    role=_html_role,
+    mark=_html_mark,
+    skip=_html_skip,
+    spaced=frozenset({"br", "td", "th"}),
+    element=_html_element,
+    image=_html_image,
+)
 
 
 # -- the walk both share ---------------------------------------------------------------------------
 
 
-def _walk(root: Element, dialect: _Dialect) -> list[Draft]:
+def _walk(root: Element, dialect: _Dialect, element_prefix: str = "") -> list[Draft]:
     drafts: list[Draft] = []
-    _Walker(dialect, drafts).block(root, _Context())
+    _Walker(dialect, drafts, element_prefix).block(root, _Context(), [])
     return drafts
 
 
@@ -264,23 +382,35 @@ def _walk(root: Element, dialect: _Dialect) -> list[Draft]:
 class _Walker:
     dialect: _Dialect
     drafts: list[Draft]
+    element_prefix: str = ""
+    elements: int = 0  # structural elements seen so far: numbers the entries of Block.path
 
-    def block(self, el: Element, context: _Context) -> None:
+    def block(self, el: Element, context: _Context, path: list[str]) -> None:
         """Emit the blocks of a block-level element: its own inline runs, then nested blocks in order."""
         role = self.dialect.role(el) or _Role()
         context = _enter(role, context)
+        element = self.dialect.element(el)
+        if element is not None:
+            self.elements += 1
+            path = [*path, f"{element}.{self.element_prefix}{self.elements}"]
+        image = self.dialect.image(el)
+        if image is not None:
+            builder = MarkupBuilder()
+            builder.text(image[0])
+            self._flush(builder, "image", None, context, path, src=image[1])
+            return
         kind = role.kind if role.kind == "heading" else context.kind
         builder = MarkupBuilder()
         builder.text(el.text or "")
         for child in el:
             if self._is_block(child):
-                self._flush(builder, kind, role.level, context)
+                self._flush(builder, kind, role.level, context, path)
                 builder = MarkupBuilder()
-                self.block(child, context)
+                self.block(child, context, path)
             else:
                 self.inline(child, builder)
             builder.text(child.tail or "")
-        self._flush(builder, kind, role.level, context)
+        self._flush(builder, kind, role.level, context, path)
 
     def inline(self, el: Element, builder: MarkupBuilder) -> None:
         if not isinstance(el.tag, str) or self.dialect.skip(el):
@@ -299,12 +429,22 @@ class _Walker:
     def _is_block(self, el: Element) -> bool:
         return isinstance(el.tag, str) and not self.dialect.skip(el) and self.dialect.role(el) is not None
 
-    def _flush(self, builder: MarkupBuilder, kind: BlockKind, level: int | None, context: _Context) -> None:
+    def _flush(
+        self,
+        builder: MarkupBuilder,
+        kind: BlockKind,
+        level: int | None,
+        context: _Context,
+        path: list[str],
+        src: str | None = None,
+    ) -> None:
         draft = Draft.from_builder(
             builder,
             kind,
             level=level if kind == "heading" else None,
             ordered=context.ordered and kind == "list_item",
+            path=path,
+            src=src,
         )
         if draft is not None:
             self.drafts.append(draft)
@@ -313,6 +453,6 @@ class _Walker:
 def _enter(role: _Role, context: _Context) -> _Context:
     if role.ordered is not None:
         context = replace(context, ordered=role.ordered)
-    if role.kind in ("quote", "list_item"):
+    if role.kind in ("quote", "list_item", "caption"):
         context = replace(context, kind=role.kind)
     return context

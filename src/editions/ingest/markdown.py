@@ -82,7 +82,7 @@ class _BlockWalk:
         elif kind in ("fence", "code_block"):
             self._literal(token.content)
         elif kind == "html_block":
-            self.drafts.extend(fragment_drafts(token.content))
+            self.drafts.extend(fragment_drafts(token.content, element_prefix=f"m{len(self.drafts)}-"))
 
     def _inline(self, children: Sequence[Token]) -> None:
         if self.items and self.heading_level is None:

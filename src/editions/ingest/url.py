@@ -1,7 +1,7 @@
 """Reading an article from an http(s) URL, every hop checked by the SSRF policy (`ingest.ssrf`).
 
     read_article_url(url, fmt=None, source_lang=None, policy=None) -> Article
-    fetch_url(url, policy=None) -> FetchedPage
+    fetch_url(url, policy=None, conditional=None) -> FetchedPage
 
 Documented behaviour:
 
@@ -15,6 +15,9 @@ Documented behaviour:
   Failures raise `FetchError`. The environment is not read: no proxies, and certificates are
   checked against certifi's CA bundle (SSL_CERT_FILE is ignored), plus the policy's `ca_bundle`; a
   certificate that fails verification says how to trust a private CA.
+* **Conditional GET** (feeds polled again and again): `conditional` may carry `If-None-Match`,
+  `If-Modified-Since` and `Accept`, and no other header; a 304 answer to it is a `FetchedPage` with
+  `status` 304 and no body. Every page says the `ETag` and `Last-Modified` it came with.
 * **Decoding.** A charset in the Content-Type header is honoured (a BOM still wins); without one the
   bytes are read like a file. The format comes from `fmt`, else the Content-Type, else the path's
   extension, else the content; then the usual reader and all its checks run.
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -68,18 +72,32 @@ class FetchedPage:
     final_url: str  # after redirects
     content: bytes
     content_type: str | None
+    status: int = 200  # or 304: not modified since the `conditional` headers' version
+    etag: str | None = None
+    last_modified: str | None = None
 
 
-def fetch_url(url: str, policy: UrlPolicy | None = None) -> FetchedPage:
-    """GET `url` under `policy`: every redirect hop checked, the body bounded in size and time."""
+# The only request headers a caller may add: a conditional GET's, and what it accepts.
+CONDITIONAL_HEADERS = frozenset({"if-none-match", "if-modified-since", "accept"})
+
+
+def fetch_url(
+    url: str, policy: UrlPolicy | None = None, conditional: Mapping[str, str] | None = None
+) -> FetchedPage:
+    """GET `url` under `policy`: every redirect hop checked, the body bounded in size and time.
+
+    `conditional`: If-None-Match / If-Modified-Since (and Accept) to send; a 304 is then a page too."""
     policy = policy or UrlPolicy()
+    extra = {name.lower(): value for name, value in (conditional or {}).items() if value}
+    if set(extra) - CONDITIONAL_HEADERS:
+        raise ValueError(f"fetch_url sends no {sorted(set(extra) - CONDITIONAL_HEADERS)} header")
     deadline = time.monotonic() + policy.timeout_s
     cancelled = threading.Event()
     outcome: list[FetchedPage | BaseException] = []
 
     def work() -> None:
         try:
-            outcome.append(_fetch(url, policy, deadline, cancelled))
+            outcome.append(_fetch(url, policy, deadline, cancelled, extra))
         except BaseException as err:
             outcome.append(err)
 
@@ -128,7 +146,13 @@ def read_article_url(
 # -- fetching -------------------------------------------------------------------------------------
 
 
-def _fetch(url: str, policy: UrlPolicy, deadline: float, cancelled: threading.Event) -> FetchedPage:
+def _fetch(
+    url: str,
+    policy: UrlPolicy,
+    deadline: float,
+    cancelled: threading.Event,
+    extra: Mapping[str, str] | None = None,
+) -> FetchedPage:
     import httpx
 
     current, via = url, None
@@ -137,7 +161,7 @@ def _fetch(url: str, policy: UrlPolicy, deadline: float, cancelled: threading.Ev
         if cancelled.is_set():
             raise FetchError(_timed_out(url, policy))
         try:
-            status, headers, body = _get(resolved, policy, deadline, cancelled)
+            status, headers, body = _get(resolved, policy, deadline, cancelled, extra)
         except httpx.TimeoutException:
             raise FetchError(_timed_out(url, policy)) from None
         except (httpx.HTTPError, httpx.InvalidURL) as err:
@@ -151,15 +175,28 @@ def _fetch(url: str, policy: UrlPolicy, deadline: float, cancelled: threading.Ev
                 raise FetchError(f"{shown_url(current)} redirected ({status}) without a Location")
             current, via = urljoin(current, location.strip()), current
             continue
-        if not 200 <= status < 300:
+        conditional_hit = status == 304 and bool({"if-none-match", "if-modified-since"} & set(extra or {}))
+        if not (200 <= status < 300 or conditional_hit):
             phrase = _status_phrase(status)
             raise FetchError(f"{shown_url(current)} answered HTTP {status}{phrase}")
-        return FetchedPage(url, current, body, headers.get("content-type"))
+        return FetchedPage(
+            url,
+            current,
+            body,
+            headers.get("content-type"),
+            status=status,
+            etag=headers.get("etag"),
+            last_modified=headers.get("last-modified"),
+        )
     raise FetchError(f"{shown_url(url)} redirected more than {policy.max_redirects} times")
 
 
 def _get(
-    resolved: ResolvedUrl, policy: UrlPolicy, deadline: float, cancelled: threading.Event
+    resolved: ResolvedUrl,
+    policy: UrlPolicy,
+    deadline: float,
+    cancelled: threading.Event,
+    extra: Mapping[str, str] | None = None,
 ) -> tuple[int, httpx.Headers, bytes]:
     """One GET to the first checked address that accepts the connection; the body only if not 3xx."""
     import httpx
@@ -171,6 +208,7 @@ def _get(
         "Accept": _ACCEPT,
         "Accept-Encoding": "identity",
     }
+    headers.update({name.title(): value for name, value in (extra or {}).items()})  # never Host
     last_error: httpx.ConnectError | None = None
     for address in resolved.addresses:
         remaining = deadline - time.monotonic()

@@ -27,7 +27,7 @@ from editions.localize.dates import (
 )
 from editions.localize.numbers import fix_numbers, format_number, format_percent, number_symbols, read_number
 from editions.localize.style import style_guide
-from editions.localize.typography import fix_typography
+from editions.localize.typography import fix_typography, unquote_inline_quotes
 from editions.localize.weekdays import WeekdayMention, check_weekdays, find_weekdays, fix_weekdays
 
 __all__ = [
@@ -52,4 +52,5 @@ __all__ = [
     "read_number",
     "same_date",
     "style_guide",
+    "unquote_inline_quotes",
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from editions.document import TAG_NAMES_RE
+
 NBSP = "\u00a0"
 NNBSP = "\u202f"
 SPACE = "[ \u00a0\u202f]"  # a space, a no-break space or a narrow no-break space, as a regex class
@@ -12,7 +14,7 @@ SPACE = "[ \u00a0\u202f]"  # a space, a no-break space or a narrow no-break spac
 _PROTECTED_RE = re.compile(
     r"(?:https?://|www\.)[^\s<>\"«»“”„]*[^\s<>\"«»“”„.,;:!?)]"  # URLs, less a trailing stop
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
-    r"|</?(?:a|em|b)\d+>"  # placeholder tags
+    rf"|</?(?:{TAG_NAMES_RE})\d+>"  # placeholder tags
     r"|&#?\w+;"  # HTML entities
 )
 

@@ -12,7 +12,7 @@ French spacing follows the Imprimerie nationale, with the narrow no-break space 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from editions.languages import get_language
 from editions.localize.numbers import percent_pattern
@@ -70,6 +70,34 @@ def _pair_straight_quotes(text: str, opening: str, closing: str, pad: str) -> tu
                 mark = pad + closing if i % 2 else opening + pad
                 edits.append((paragraph.start() + p, paragraph.start() + p + 1, mark))
     return replace_spans(text, edits), len(edits) // 2
+
+
+# Quotation marks an engine may put around an inline quotation (not ' and ’: they are apostrophes too).
+_OPENING = '"«“„‹'
+_CLOSING = '"»”“›'
+
+
+def unquote_inline_quotes(text: str, names: Iterable[str]) -> tuple[str, list[str]]:
+    """Remove the quotation marks written just inside or just around the `<qN>` spans `names`.
+
+    An HTML `<q>` is quoted by the browser in the page's language (« … » under `lang="fr"`), so
+    marks the engine (or `fix_typography`) put there would show twice: « « Bonjour » ». Only a pair
+    that holds the whole span goes; a span quoting two things (« a » et « b ») is left alone.
+    """
+    count = 0
+    for name in names:
+        body = r"([^«»“”„‹›\"]*?)"  # no quotation mark inside: the pair holds the whole span
+        inside = re.compile(
+            rf"<{name}>{SPACE}*[{_OPENING}]{SPACE}*{body}"
+            rf"{SPACE}*[{_CLOSING}]{SPACE}*</{name}>"
+        )
+        around = re.compile(rf"[{_OPENING}]{SPACE}*(<{name}>.*?</{name}>){SPACE}*[{_CLOSING}]")
+        text, a = inside.subn(rf"<{name}>\1</{name}>", text)
+        text, b = around.subn(lambda m: m.group(1), text)
+        count += a + b
+    if not count:
+        return text, []
+    return text, [f"quotation marks around an inline quotation removed; the browser adds them ({count}×)"]
 
 
 def fix_typography(text: str, lang: str) -> tuple[str, list[str]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from editions.document import PLACEHOLDER_RE, Mark, markup_problems, spans
+from editions.document import PLACEHOLDER_RE, Mark, markup_problems, plain_text
 from editions.segment import Segment
 
 
@@ -19,7 +19,7 @@ def repair_markup(segment: Segment, text: str, translate: Callable[[str], str]) 
     around the span's own translation if it appears, else around the whole block, with a note."""
     notes: list[str] = []
     text = _drop_foreign_tags(text, segment.marks)
-    sources = dict(spans(segment.text))
+    sources = _span_sources(segment.text, segment.marks)
     for name in segment.marks:
         if not markup_problems(text, {name: segment.marks[name]}):
             continue
@@ -37,6 +37,16 @@ def repair_markup(segment: Segment, text: str, translate: Callable[[str], str]) 
             notes.append(f"inline {segment.marks[name].kind} <{name}> restored around matching words")
         text = placed
     return text, notes
+
+
+def _span_sources(text: str, marks: dict[str, Mark]) -> dict[str, str]:
+    """Each span's own source words, nested spans included (a link inside a <q> has its words too)."""
+    found: dict[str, str] = {}
+    for name in marks:
+        match = re.search(rf"<{name}>(.*?)</{name}>", text, re.DOTALL)
+        if match:
+            found[name] = plain_text(match.group(1))
+    return found
 
 
 def _drop_foreign_tags(text: str, marks: dict[str, Mark]) -> str:

@@ -10,7 +10,14 @@ from collections import Counter
 
 from editions.document import QaFinding
 from editions.glossary import Glossary, is_acronym
-from editions.localize import fix_currency, fix_dates, fix_numbers, fix_typography, fix_weekdays
+from editions.localize import (
+    fix_currency,
+    fix_dates,
+    fix_numbers,
+    fix_typography,
+    fix_weekdays,
+    unquote_inline_quotes,
+)
 from editions.localize.spans import overlaps, protected_spans, replace_spans
 from editions.qa.checks import BlockPair, QaContext
 from editions.qa.names import english_country_names
@@ -20,7 +27,8 @@ from editions.vocabulary import FindingCode
 def repair_block(pair: BlockPair, ctx: QaContext) -> tuple[str, list[QaFinding]]:
     """Dates and numbers written in the wrong local form (or the source's word order), the wrong
     weekday, the currency sign on the wrong side, a glossary name left in English, and the target's
-    typography. Returns the repaired target text (tags kept) and one `fixed` finding per change.
+    typography (no quotation marks around a `<q>` span: the browser adds them). Returns the repaired
+    target text (tags kept) and one `fixed` finding per change.
     """
 
     text = pair.target
@@ -37,6 +45,9 @@ def repair_block(pair: BlockPair, ctx: QaContext) -> tuple[str, list[QaFinding]]
         text, messages = fix_glossary_names(pair.source, text, ctx.target_lang, ctx.glossary)
         fixes += [(FindingCode.GLOSSARY_TERM, m) for m in messages]
     text, messages = fix_typography(text, ctx.target_lang)
+    fixes += [(FindingCode.TYPOGRAPHY, m) for m in messages]
+    quoted = [name for name, mark in pair.marks.items() if mark.kind == "q"]
+    text, messages = unquote_inline_quotes(text, quoted)
     fixes += [(FindingCode.TYPOGRAPHY, m) for m in messages]
     findings = [
         QaFinding(code=code, severity="info", message=message, block_id=pair.block_id, fixed=True)

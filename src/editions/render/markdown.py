@@ -2,7 +2,8 @@
 
 Every ASCII character that starts markup anywhere in a line (`\\ ` * _ [ ] < >`) is backslash-escaped,
 entity-like `&…;` too, and a block that would start a heading, quote, list or rule gets its first
-character escaped. Links keep only http(s), mailto and relative targets; others become plain text.
+character escaped. Links keep only http(s), mailto and relative targets; others become plain text. An
+image block (from HTML) is `![translated alt](src)`; its caption is a paragraph.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from editions.document import Edition, EditionBlock
-from editions.render.inline import Run, clean, runs
+from editions.render.inline import Run, clean, runs, safe_href
 from editions.render.layout import group, heading_level, item_prefix
 
 _SPECIAL_RE = re.compile(r"([\\`*_\[\]<>])")
@@ -67,6 +68,9 @@ def _body(blocks: Sequence[EditionBlock]) -> list[str]:
 
 def _block(block: EditionBlock, number: int) -> str:
     text = guard_start(inline(runs(block.text, block.marks)))
+    src = safe_href(block.src) if block.kind == "image" else None
+    if src:
+        return f"![{escape(clean(block.text))}]({_destination(src)})"  # the alt text, translated
     if block.kind == "heading":
         return f"{'#' * heading_level(block)} {text}"
     if block.kind == "quote":

@@ -8,6 +8,8 @@ GET  /v1/editions/{id}[/export]      one edition, as JSON or exported (text, md,
 PUT  /v1/editions/{id}/blocks/{b}    an editor's correction (QA re-run; kept in the memory)
 POST /v1/editions/{id}/review        approve or reject
 GET/POST /v1/memory/tmx              translation memory out (editors) and in (admins), as TMX
+POST/GET /v1/feeds, GET/DELETE /v1/feeds/{id}   watched RSS/Atom feeds, polled by the workers
+                                     (`service.feeds_api`; GET one lists its per-item errors)
 
 A key sees only the jobs it submitted (`service.tenancy`); another key's job or edition is a 404.
 """

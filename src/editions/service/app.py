@@ -184,10 +184,15 @@ def create_app(
     def openapi(principal: Caller) -> JSONResponse:
         return JSONResponse(app.openapi())
 
-    from editions.service import api, review
+    from editions.service import api, feeds_api, review
 
     app.include_router(api.router)
+    app.include_router(feeds_api.router)
     _document_raw_bodies(app, api.openapi_schemas())
     app.include_router(review.router)
+    from editions.service import xliff_api
+
+    app.include_router(xliff_api.router)  # XLIFF 2.1 export and import, /v1 and the review page
+    app.include_router(xliff_api.page_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

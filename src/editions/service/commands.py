@@ -17,6 +17,12 @@ def register(cli: click.Group) -> None:
     cli.add_command(serve)
     cli.add_command(keys)
     cli.add_command(memory)
+    from editions.service.xliff_commands import xliff
+
+    cli.add_command(xliff)
+    from editions.service.feeds_cli import watch
+
+    cli.add_command(watch)
 
 
 @click.command()

@@ -24,7 +24,15 @@ EXPORT_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
-SPAN_NAMES = {"link": "link", "em": "emphasis", "strong": "bold span"}
+SPAN_NAMES = {
+    "link": "link",
+    "em": "emphasis",
+    "strong": "bold span",
+    "q": "quotation",
+    "abbr": "abbreviation",
+    "cite": "citation",
+    "code": "code span",
+}
 
 
 def edit_block(

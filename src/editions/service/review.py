@@ -13,6 +13,7 @@ not run an inline script.
     POST /editions/{id}/blocks/{block_id}   save an edited block (re-runs QA, teaches the memory)
     POST /editions/{id}/approve|reject      set the review state
     GET  /editions/{id}/export/{fmt}        text, md, html or json as an attachment
+    GET/POST /editions/{id}/xliff           XLIFF 2.1 out, a translated file back in (service/xliff_api.py)
     GET  /login, POST /login, POST /logout  sign in with an API key: a short-lived login token (never
                                             the key) in an HttpOnly SameSite=Strict cookie; sign out
                                             ends the token on the server
@@ -69,6 +70,8 @@ LANGUAGE_NAMES = {"en": "English", "fr": "French", "vi": "Vietnamese"}
 NOTICES = {
     "saved": "Saved. QA re-checked this block and the correction went into the translation memory.",
     "saved_own": "Saved. QA re-checked this block (only an editor's corrections go into the shared memory).",
+    "xliff": "Imported from XLIFF: QA re-checked the changed blocks; they went into the translation memory.",
+    "xliff_unchanged": "The XLIFF file changed nothing: every unit was as it is here.",
     ReviewState.APPROVED: "Edition approved.",
     ReviewState.REJECTED: "Edition rejected.",
 }

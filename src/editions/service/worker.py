@@ -87,6 +87,9 @@ class JobRunner:
             supervisor = threading.Thread(target=self._supervise, name="editions-engines", daemon=True)
             supervisor.start()
             self._threads.append(supervisor)
+            feeds = threading.Thread(target=self._poll_feeds, name="editions-feeds", daemon=True)
+            feeds.start()
+            self._threads.append(feeds)
 
     def wake(self) -> None:
         """A job was just submitted here: look now rather than at the next poll."""
@@ -105,7 +108,8 @@ class JobRunner:
             self._engines.clear()
 
     def alive(self) -> int:
-        return sum(t.is_alive() for t in self._threads if t.name != "editions-engines")
+        helpers = ("editions-engines", "editions-feeds")
+        return sum(t.is_alive() for t in self._threads if t.name not in helpers)
 
     def preload(self) -> None:
         """Load the operator's engine now, so a missing model is an error at start, not in every task."""
@@ -210,6 +214,32 @@ class JobRunner:
                 self._wake.clear()
                 continue
             self.run_task(task, owner)
+
+    def _poll_feeds(self) -> None:
+        """Poll the registered feeds as they fall due (`service.feeds`), one at a time under a lease;
+        a poll's new and changed items are an ordinary job, which the task threads then translate."""
+        from editions.service.feeds import poll_due
+
+        owner = worker_identity()
+        while not self._stop.is_set():
+            try:
+                report = poll_due(self.ctx, owner)
+            except Exception as err:
+                observe.log("feed.poll_failed", level="error", error=str(err)[:300])
+                report = None
+            if report is None:
+                self._stop.wait(max(1.0, self.ctx.config.poll_s * 4))
+                continue
+            observe.log(
+                "feed.polled",
+                feed=report.feed_id,
+                job=report.job_id,
+                not_modified=report.not_modified,
+                error=str(report.error) if report.error else None,
+                items=len(report.lines),
+            )
+            if report.job_id:
+                self._wake.set()
 
     def run_task(self, task: ClaimedTask, owner: str) -> None:
         started = time.perf_counter()

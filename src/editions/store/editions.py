@@ -94,29 +94,45 @@ def save_edition(
     store: Store, stored: StoredEdition, block_id: str, expected_revision: int | None = None
 ) -> int:
     """Write back an edited edition (document, findings of `block_id`); returns the new revision."""
-    edition = stored.edition
-    if block_id in ("headline", "standfirst", "dateline"):  # front matter: findings on the edition
-        findings = [f for f in edition.findings if f.block_id == block_id]
-    else:
-        block = next(b for b in edition.blocks if b.source_id == block_id)
-        findings = list(block.findings)
+    return save_editions(store, [(stored, [block_id], expected_revision)])[0]
+
+
+def save_editions(store: Store, saves: list[tuple[StoredEdition, list[str], int | None]]) -> list[int]:
+    """Write back edited editions, each with the blocks that changed and the revision it was edited
+    at, in one transaction: one new revision each, or nothing at all when any of them is stale."""
+    revisions = []
     with store.session() as session:
-        row = session.get(EditionRow, stored.id)
-        if row is None:
-            raise NotFoundError(f"no edition {stored.id!r}")
-        if expected_revision is not None and row.revision != expected_revision:
-            raise StaleEditError(
-                f"the edition changed since you opened it (revision {row.revision}, you had "
-                f"{expected_revision}); reload and edit again"
-            )
-        row.document = edition.model_dump(mode="json")
-        row.headline = edition.headline
-        row.revision += 1
-        row.updated_at = utcnow()
-        if row.review == ReviewState.APPROVED:
-            row.review = ReviewState.DRAFT  # an approved text that changes needs approving again
+        for stored, block_ids, expected_revision in saves:
+            revisions.append(_write(session, stored, block_ids, expected_revision))
+    return revisions
+
+
+def _write(
+    session: Session, stored: StoredEdition, block_ids: list[str], expected_revision: int | None
+) -> int:
+    edition = stored.edition
+    row = session.get(EditionRow, stored.id)
+    if row is None:
+        raise NotFoundError(f"no edition {stored.id!r}")
+    if expected_revision is not None and row.revision != expected_revision:
+        raise StaleEditError(
+            f"the edition changed since you opened it (revision {row.revision}, you had "
+            f"{expected_revision}); reload and edit again"
+        )
+    row.document = edition.model_dump(mode="json")
+    row.headline = edition.headline
+    row.revision += 1
+    row.updated_at = utcnow()
+    if row.review == ReviewState.APPROVED:
+        row.review = ReviewState.DRAFT  # an approved text that changes needs approving again
+    for block_id in block_ids:
+        if block_id in ("headline", "standfirst", "dateline"):  # front matter: findings on the edition
+            findings = [f for f in edition.findings if f.block_id == block_id]
+        else:
+            block = next(b for b in edition.blocks if b.source_id == block_id)
+            findings = list(block.findings)
         replace_findings(session, stored.id, findings, block_id)
-        return row.revision
+    return row.revision
 
 
 def set_review(

@@ -1,15 +1,18 @@
 """Translation memory: segment-level reuse, keyed by source text, languages, context and signature.
 
-Three kinds of entry, best first when several match:
+Four kinds of entry, best first when several match:
 
 - `editor`: a correction saved on the review page. Approved; keyed without the engine signature, so
   it wins over machine output from any model next time the same segment comes in the same context.
+- `translator`: a human translator's edit, imported from XLIFF (`store/xliff.py`). Approved and keyed
+  like an editor's correction.
 - `import`: from a TMX file. Approved; keyed by its context if the file carries ours, else none, so it
   matches that segment anywhere.
 - `machine`: what the pipeline wrote. Keyed by the full signature (model, prompt and glossary
   versions), so a new model or prompt never reuses an old model's output.
 
 TMX import and export go through translate-toolkit; our context and origin ride along as `<prop>`s.
+A segment's whitespace is content in TMX and is kept as it is, both ways.
 """
 
 from __future__ import annotations
@@ -74,6 +77,11 @@ class TranslationMemory:
         """An editor's correction: approved, and keyed without the engine signature."""
         unsigned = MemoryKey(key.source_lang, key.target_lang, key.text, key.context)
         self._put(unsigned, translation, MemoryOrigin.EDITOR, approved=True)
+
+    def translated(self, key: MemoryKey, translation: str) -> None:
+        """A human translator's edit (an XLIFF import): approved and unsigned, like a correction."""
+        unsigned = MemoryKey(key.source_lang, key.target_lang, key.text, key.context)
+        self._put(unsigned, translation, MemoryOrigin.TRANSLATOR, approved=True)
 
     def _put(self, key: MemoryKey, translation: str, origin: MemoryOrigin, *, approved: bool) -> None:
         digest = key.digest()
@@ -161,7 +169,8 @@ class TranslationMemory:
                 lang = (tuv.get(_XML_LANG) or tuv.get("lang") or "").lower().split("-")[0]
                 seg = tuv.find("seg")
                 if lang and seg is not None:
-                    texts[lang] = "".join(seg.itertext()).strip()
+                    # a segment's spaces and line breaks are its content (TMX 1.4b): kept as they are
+                    texts[lang] = "".join(seg.itertext())
             props = {p.get("type"): (p.text or "") for p in element.findall("prop")}
             if props.get(_ORIGIN_PROP) == MemoryOrigin.MACHINE:
                 continue  # machine output is only reused under its own signature, never as approved
@@ -170,10 +179,10 @@ class TranslationMemory:
             unit_lang = (element.get("srclang") or "").lower()
             source_lang = (unit_lang if unit_lang and unit_lang != "*all*" else source_default).split("-")[0]
             source = texts.pop(source_lang, None)
-            if not source:
+            if source is None or not source.strip():
                 continue
             for target_lang, target in texts.items():
-                if target:
+                if target.strip():
                     key = MemoryKey(source_lang, target_lang, source, context)
                     self._put(key, target, MemoryOrigin.IMPORT, approved=True)
                     added += 1

@@ -39,7 +39,7 @@ from editions.redact import redact
 from editions.store.db import Store
 from editions.store.findings import all_findings, replace_findings
 from editions.store.schema import ArticleRow, EditionRow, JobRow, TaskRow, utcnow
-from editions.vocabulary import JobStatus, TaskStatus
+from editions.vocabulary import JobStatus, ReviewState, TaskStatus
 
 MAX_ATTEMPTS = 3  # a task that killed its worker this often is failed, not retried forever
 
@@ -49,6 +49,8 @@ class SubmittedArticle:
     article: Article
     source_format: str | None = None
     source_url: str | None = None
+    # language → the edition its translation revises (a feed item that changed), not a new edition
+    revises: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,7 @@ class ClaimedTask:
     options: dict[str, Any]
     attempts: int
     stored_article_id: str = ""  # the articles row (`stored_article_id()`); "" means `article.id`
+    revises: str | None = None  # the edition this task's translation replaces as a new revision
 
 
 def stored_article_id(article: Article) -> str:
@@ -187,49 +190,9 @@ def submit_job(store: Store, submission: Submission, quota: Quota | None = None)
         existing = _by_idempotency(store, submission.owner, submission.idempotency_key)
         if existing is not None:
             return _replay(existing, fingerprint)
-    job_id = uuid.uuid4().hex
     try:
         with store.session() as session:
-            # INSERT … ON CONFLICT DO NOTHING: a concurrent job with the same article must not fail
-            insert = postgresql.insert if store.dialect == "postgresql" else sqlite.insert
-            quota.serialise_owner(session, store.dialect, submission.owner)
-            for item in submission.articles:
-                session.execute(
-                    insert(ArticleRow)
-                    .values(
-                        id=stored_article_id(item.article),
-                        headline=item.article.headline,
-                        source_lang=item.article.source_lang,
-                        source_format=item.source_format,
-                        source_url=item.source_url,
-                        document=item.article.model_dump(mode="json"),
-                    )
-                    .on_conflict_do_nothing(index_elements=["id"])
-                )
-            adding = len(submission.articles) * len(submission.targets)
-            quota.check_owner(session, submission.owner, adding)  # raising rolls all back
-            session.add(
-                JobRow(
-                    id=job_id,
-                    targets=submission.targets,
-                    options=submission.options,
-                    owner=submission.owner,
-                    idempotency_key=submission.idempotency_key,
-                    request_hash=fingerprint,
-                )
-            )
-            session.flush()
-            for position, item in enumerate(submission.articles):
-                for lang in submission.targets:
-                    session.add(
-                        TaskRow(
-                            job_id=job_id,
-                            position=position,
-                            article_id=stored_article_id(item.article),
-                            target_lang=lang,
-                            source_lang=item.article.source_lang,
-                        )
-                    )
+            job_id = queue_job(session, store.dialect, submission, quota, fingerprint)
     except IntegrityError:
         # Two submissions raced on one idempotency key: the other one won.
         if submission.idempotency_key:
@@ -238,6 +201,56 @@ def submit_job(store: Store, submission: Submission, quota: Quota | None = None)
                 return _replay(existing, fingerprint)
         raise
     return job_id, True
+
+
+def queue_job(
+    session: Session, dialect: str, submission: Submission, quota: Quota, fingerprint: str | None = None
+) -> str:
+    """The writes of `submit_job`, inside the caller's transaction (a feed's poll records its items in
+    the same one); the job's id."""
+    job_id = uuid.uuid4().hex
+    # INSERT … ON CONFLICT DO NOTHING: a concurrent job with the same article must not fail
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    quota.serialise_owner(session, dialect, submission.owner)
+    for item in submission.articles:
+        session.execute(
+            insert(ArticleRow)
+            .values(
+                id=stored_article_id(item.article),
+                headline=item.article.headline,
+                source_lang=item.article.source_lang,
+                source_format=item.source_format,
+                source_url=item.source_url,
+                document=item.article.model_dump(mode="json"),
+            )
+            .on_conflict_do_nothing(index_elements=["id"])
+        )
+    adding = len(submission.articles) * len(submission.targets)
+    quota.check_owner(session, submission.owner, adding)  # raising rolls all back
+    session.add(
+        JobRow(
+            id=job_id,
+            targets=submission.targets,
+            options=submission.options,
+            owner=submission.owner,
+            idempotency_key=submission.idempotency_key,
+            request_hash=fingerprint or submission.fingerprint(),
+        )
+    )
+    session.flush()
+    for position, item in enumerate(submission.articles):
+        for lang in submission.targets:
+            session.add(
+                TaskRow(
+                    job_id=job_id,
+                    position=position,
+                    article_id=stored_article_id(item.article),
+                    target_lang=lang,
+                    source_lang=item.article.source_lang,
+                    revises=item.revises.get(lang),
+                )
+            )
+    return job_id
 
 
 def _by_idempotency(store: Store, owner: str, key: str) -> tuple[str, str | None] | None:
@@ -286,14 +299,17 @@ def reclaim_orphans(store: Store) -> int:
 
 
 def claim_task(
-    store: Store, owner: str, lease_s: float, max_attempts: int = MAX_ATTEMPTS
+    store: Store, owner: str, lease_s: float, max_attempts: int = MAX_ATTEMPTS, job_id: str | None = None
 ) -> ClaimedTask | None:
-    """Take the oldest claimable task (pending, or running with an expired lease), or None."""
+    """Take the oldest claimable task (pending, or running with an expired lease), or None; only one
+    of `job_id`'s when given (`editions watch` works through its own job, not the service's queue)."""
     now = utcnow()
     claimable = or_(
         TaskRow.status == TaskStatus.PENDING,
         and_(TaskRow.status == TaskStatus.RUNNING, TaskRow.lease_until < now),
     )
+    if job_id is not None:
+        claimable = and_(TaskRow.job_id == job_id, claimable)
     with store.session() as session:
         candidates = session.scalars(select(TaskRow.id).where(claimable).order_by(TaskRow.id).limit(8)).all()
         for task_id in candidates:
@@ -336,6 +352,7 @@ def claim_task(
                 options=dict(job.options or {}),
                 attempts=task.attempts,
                 stored_article_id=task.article_id,
+                revises=task.revises,
             )
     return None
 
@@ -368,7 +385,10 @@ def record_progress(store: Store, task_id: int, owner: str, done: int, total: in
 
 
 def complete_task(store: Store, task: ClaimedTask, owner: str, edition: Edition) -> str | None:
-    """Save the edition and close the task in one transaction; None if another worker already did."""
+    """Save the edition and close the task in one transaction; None if another worker already did.
+
+    A task that `revises` an edition (a feed item whose content changed) writes its translation into
+    that edition's row as its next revision (see `_revise`); the edition keeps its id."""
     edition_id = uuid.uuid4().hex
     try:
         with store.session() as session:
@@ -389,7 +409,11 @@ def complete_task(store: Store, task: ClaimedTask, owner: str, edition: Edition)
             )
             if closed != 1:
                 raise _LostLease
-            session.add(_edition_row(edition_id, task, edition))
+            revised = _revise(session, task, edition) if task.revises else None
+            if revised is not None:
+                edition_id = revised.id
+            else:
+                session.add(_edition_row(edition_id, task, edition))
             session.flush()
             replace_findings(session, edition_id, all_findings(edition))
             settle_job(session, task.job_id)
@@ -400,6 +424,25 @@ def complete_task(store: Store, task: ClaimedTask, owner: str, edition: Edition)
 
 class _LostLease(Exception):
     pass
+
+
+def _revise(session: Session, task: ClaimedTask, edition: Edition) -> EditionRow | None:
+    """The revised edition's row, its document replaced by `edition`: revision + 1, back to draft, and
+    moved to this task (its job and article), so that the review page shows it against the source it
+    now translates and `editions.task_id` stays one edition per task. The task it came from stays done
+    without one. None when that edition is gone (deleted): the task then writes a new one."""
+    row = session.get(EditionRow, task.revises)
+    if row is None or row.target_lang != task.target_lang:
+        return None
+    fresh = _edition_row(row.id, task, edition)
+    for name in ("task_id", "job_id", "article_id", "source_lang", "headline", "document", "signature"):
+        setattr(row, name, getattr(fresh, name))
+    for name in ("engine", "model", "model_sha256", "prompt_version", "glossary_version"):
+        setattr(row, name, getattr(fresh, name))
+    row.revision += 1
+    row.review, row.review_note = ReviewState.DRAFT, None
+    row.updated_at = utcnow()
+    return row
 
 
 def _updated(session: Session, statement: Any) -> int:

@@ -139,6 +139,8 @@ class TaskRow(Base):
     target_lang: Mapped[str] = mapped_column(String(16))
     # the language this submission gave or detected (articles are shared by content; this is not)
     source_lang: Mapped[str | None] = mapped_column(String(16))
+    # a feed item that changed: the edition this task's translation replaces as a new revision
+    revises: Mapped[str | None] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16), default=TaskStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     lease_owner: Mapped[str | None] = mapped_column(String(200))
@@ -212,3 +214,64 @@ class MemoryRow(Base):
     uses: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class FeedRow(Base):
+    """A watched RSS or Atom feed (`store.feeds`): whose it is, what it is translated into, what the last
+    poll saw (ETag, Last-Modified) and when it is due; polled under a lease, as tasks are worked."""
+
+    __tablename__ = "feeds"
+    __table_args__ = (
+        UniqueConstraint("owner", "url", name="uq_feeds_owner_url"),
+        Index("ix_feeds_due", "next_poll_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    targets: Mapped[list[Any]] = mapped_column(JSON)
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    owner: Mapped[str] = mapped_column(String(64), default="local")
+    every_s: Mapped[int] = mapped_column(Integer, default=300)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    last_polled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    next_poll_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class FeedItemRow(Base):
+    """A feed item seen before: its content hash (a changed one is translated again, as a revision),
+    the article and job it went into, and the editions it became (language → edition id)."""
+
+    __tablename__ = "feed_items"
+    __table_args__ = (UniqueConstraint("feed_id", "item_key", name="uq_feed_items_item"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    feed_id: Mapped[str] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"), index=True)
+    item_key: Mapped[str] = mapped_column(String(64))  # sha256 of item_id: ids can be long URLs
+    item_id: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text, default="")
+    link: Mapped[str | None] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    article_id: Mapped[str | None] = mapped_column(String(32))
+    job_id: Mapped[str | None] = mapped_column(String(32))
+    position: Mapped[int | None] = mapped_column(Integer)  # the item's place in that job
+    editions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    revisions: Mapped[int] = mapped_column(Integer, default=1)
+    first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class FeedErrorRow(Base):
+    """What went wrong with one item of a poll (or, with no item, the poll itself)."""
+
+    __tablename__ = "feed_errors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    feed_id: Mapped[str] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"), index=True)
+    item: Mapped[str | None] = mapped_column(Text)  # the item's id, else its link
+    message: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

@@ -20,8 +20,11 @@
   // typed into or half-deleted: the words around and between them are edited as usual, a picked
   // marker moves with Alt+Left/Right or by dragging, and the textarea, still the form's field, gets
   // the text back with its tags. Text typed to look like a tag is kept as text (‹a1›), as the readers do.
-  var TAG_RE = /<(\/?)(a|em|b)(\d+)>/g;
-  var KIND_NAMES = { link: "link", em: "emphasis", strong: "bold" };
+  var TAG_RE = /<(\/?)(abbr|cite|code|em|a|b|q)(\d+)>/g; // document.PLACEHOLDER_RE, longest first
+  var KIND_NAMES = {
+    link: "link", em: "emphasis", strong: "bold", q: "quotation", abbr: "abbreviation", cite: "citation",
+    code: "code",
+  };
 
   function spanInfo(form) {
     var info = {};
