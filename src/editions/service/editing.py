@@ -13,7 +13,7 @@ from editions.qa import BlockPair, QaContext, check_block
 from editions.render import EXTENSIONS, FORMATS, render_edition
 from editions.segment import segments
 from editions.service.context import ServiceContext
-from editions.store.editions import StoredEdition, get_edition, save_edition
+from editions.store.editions import StoredEdition, get_edition, put_translation, save_edition
 
 MAX_BLOCK_CHARS = 20_000
 # A downloaded export opened in the browser may show the article, but never run or fetch anything
@@ -64,19 +64,7 @@ def edit_block(
     check_edit(text, segment.marks)
     qa = QaContext(edition.source_lang, edition.target_lang, ctx.glossary)
     findings = check_block(BlockPair(block_id, segment.text, text, segment.marks), qa)
-    note = "edited by an editor"
-    if block_id == "headline":
-        edition.headline = text
-        edition.findings = [f for f in edition.findings if f.block_id != "headline"] + findings
-    elif block_id in ("standfirst", "dateline"):
-        setattr(edition, block_id, text)
-        edition.findings = [f for f in edition.findings if f.block_id != block_id] + findings
-    else:
-        block = next(b for b in edition.blocks if b.source_id == block_id)
-        block.text = text
-        block.findings = findings
-        if note not in block.notes:
-            block.notes.append(note)
+    put_translation(edition, block_id, text, findings, "edited by an editor")
     stored.revision = save_edition(ctx.store, stored, block_id, expected_revision)
     if not teach_memory:
         return stored

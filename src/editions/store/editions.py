@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from editions.document import Article, Edition, adapted_source
+from editions.document import Article, Edition, QaFinding, adapted_source
 from editions.errors import NotFoundError, StaleEditError, UsageError
 from editions.store.db import Store
 from editions.store.findings import replace_findings
@@ -90,6 +90,26 @@ def job_editions(store: Store, job_id: str, owner: str | None = None) -> list[St
     return [get_edition(store, i, owner) for i in ids]
 
 
+# the segments whose findings sit on the edition itself, not on a block
+FRONT_MATTER = ("headline", "standfirst", "dateline")
+
+
+def put_translation(
+    edition: Edition, segment_id: str, text: str, findings: list[QaFinding], note: str
+) -> None:
+    """Put a person's translation of one segment into `edition` (in memory; `save_editions` writes it),
+    with the findings QA gave it; a block also records `note` (who changed it) once."""
+    if segment_id in FRONT_MATTER:
+        setattr(edition, segment_id, text)
+        edition.findings = [f for f in edition.findings if f.block_id != segment_id] + findings
+        return
+    block = next(b for b in edition.blocks if b.source_id == segment_id)
+    block.text = text
+    block.findings = findings
+    if note not in block.notes:
+        block.notes.append(note)
+
+
 def save_edition(
     store: Store, stored: StoredEdition, block_id: str, expected_revision: int | None = None
 ) -> int:
@@ -126,7 +146,7 @@ def _write(
     if row.review == ReviewState.APPROVED:
         row.review = ReviewState.DRAFT  # an approved text that changes needs approving again
     for block_id in block_ids:
-        if block_id in ("headline", "standfirst", "dateline"):  # front matter: findings on the edition
+        if block_id in FRONT_MATTER:
             findings = [f for f in edition.findings if f.block_id == block_id]
         else:
             block = next(b for b in edition.blocks if b.source_id == block_id)

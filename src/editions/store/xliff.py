@@ -23,7 +23,14 @@ from editions.memory import MemoryKey, segment_contexts
 from editions.qa import BlockPair, QaContext, check_block
 from editions.segment import segments
 from editions.store.db import Store
-from editions.store.editions import StoredEdition, get_edition, job_editions, save_editions
+from editions.store.editions import (
+    FRONT_MATTER,
+    StoredEdition,
+    get_edition,
+    job_editions,
+    put_translation,
+    save_editions,
+)
 from editions.store.memory import TranslationMemory
 from editions.store.views import job_view
 from editions.vocabulary import ReviewState
@@ -31,7 +38,6 @@ from editions.xliff import ExportedEdition, UnitIn, read_xliff, source_sha256, v
 
 MAX_UNIT_CHARS = 20_000  # as a block edited on the review page
 TRANSLATOR_NOTE = "edited by a translator (XLIFF)"
-_FRONT = ("headline", "standfirst", "dateline")
 
 
 @dataclass
@@ -175,7 +181,7 @@ def _apply(
             raise XliffError(f"{where}: the unit is in the file twice")
         seen.add(unit.id)
         segment = source.get(unit.id)
-        if segment is None or (unit.id not in _FRONT and unit.id not in blocks):
+        if segment is None or (unit.id not in FRONT_MATTER and unit.id not in blocks):
             raise XliffError(f"{where}: the edition has no such segment")
         if unit.source_plain != normalize_space(plain_text(segment.text)) or (
             unit.source_sha256 is not None and unit.source_sha256 != source_sha256(segment.text)
@@ -192,15 +198,7 @@ def _apply(
         findings = check_block(BlockPair(unit.id, segment.text, unit.target, segment.marks), qa)
         changes.append((unit.id, segment.text, unit.target, findings))
     for seg_id, _, text, findings in changes:
-        if seg_id in _FRONT:
-            setattr(edition, seg_id, text)
-            edition.findings = [f for f in edition.findings if f.block_id != seg_id] + findings
-        else:
-            block = blocks[seg_id]
-            block.text = text
-            block.findings = findings
-            if TRANSLATOR_NOTE not in block.notes:
-                block.notes.append(TRANSLATOR_NOTE)
+        put_translation(edition, seg_id, text, findings, TRANSLATOR_NOTE)
     return [(seg_id, src, text) for seg_id, src, text, _ in changes]
 
 
