@@ -93,15 +93,23 @@ class _Outcome:
 
 def _source_kept(
     segment: Segment,
+    text: str,
     ctx: QaContext,
-    reply: str,
     notes: list[str],
     results: list[TranslationResult],
+    findings: list[QaFinding],
     retries: int,
-) -> _Outcome:
-    """The engine answered the text instead of translating it ("OK", a poem), on the retry too: an
-    instruction in the article would run if its reply were published. The editor gets the source text
-    and an error saying so; the memory never learns it."""
+) -> _Outcome | None:
+    """The source text in place of the engine's best `text`, when that cannot be published: it is
+    empty, or it answers the text instead of translating it ("OK", a poem) on the retry too, so an
+    instruction in the article would run. The editor gets the source and a note (and for a reply an
+    error); the memory never learns it. None: `text` stands."""
+    if not text.strip():
+        notes.append("engine returned nothing; source text kept for the editor")
+        return _Outcome(segment.text, notes, results, findings, retries, kept_source=True)
+    reply = reply_instead(plain_text(segment.text), plain_text(text), ctx.target_lang)
+    if reply is None:
+        return None
     notes.append("the engine replied to this text instead of translating it; source text kept for the editor")
     kept = QaFinding(
         code=FindingCode.NOT_TRANSLATION,
@@ -323,12 +331,9 @@ class Pipeline:
             notes.append(
                 f"retried once; still: {left}" if left else "retried once; the retry passed the checks"
             )
-        if not best.strip():
-            notes.append("engine returned nothing; source text kept for the editor")
-            return _Outcome(segment.text, notes, results, findings, retries, kept_source=True)
-        reply = reply_instead(plain_text(segment.text), plain_text(best), target_lang)
-        if reply:
-            return _source_kept(segment, ctx, reply, notes, results, retries)
+        kept = _source_kept(segment, best, ctx, notes, results, findings, retries)
+        if kept is not None:
+            return kept
         if segment.marks and markup_problems(best, segment.marks):
             translate_span = self._translate_span(source_lang, target_lang, results)
             best, repair_notes = repair_markup(segment, best, translate_span)
@@ -385,13 +390,9 @@ class Pipeline:
                     f"retried once; still: {left}" if left else "retried once; the retry passed the checks"
                 )
             results = batch.results[seg.id]
-            if not text.strip():
-                notes.append("engine returned nothing; source text kept for the editor")
-                outcomes[seg.id] = _Outcome(seg.text, notes, results, findings, retries, kept_source=True)
-                continue
-            reply = reply_instead(plain_text(seg.text), plain_text(text), target_lang)
-            if reply:
-                outcomes[seg.id] = _source_kept(seg, ctx, reply, notes, results, retries)
+            kept = _source_kept(seg, text, ctx, notes, results, findings, retries)
+            if kept is not None:
+                outcomes[seg.id] = kept
                 continue
             if seg.marks and markup_problems(text, seg.marks):
                 text, repair_notes = repair_markup(seg, text, batch.span_translation)
